@@ -1,0 +1,1 @@
+"""Duologue's Litestar application: settings, database, accounts, pairing and the HTTP API."""

@@ -1,0 +1,92 @@
+"""The app factory: one place that assembles settings, database, stores, auth and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from server.accounts.controller import AccountController
+from server.accounts.passwords import PasswordService
+from server.accounts.sessions import build_session_auth
+from server.accounts.throttle import SignInThrottle
+from server.db import create_engine, provide_db_session, session_factory
+from server.errors import EXCEPTION_HANDLERS
+from server.health import healthz
+from server.pairing.controller import PairingController
+from server.settings import Settings
+from server.stores import build_store_registry
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = (settings or Settings.from_env()).resolved()
+    stores = build_store_registry(settings)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncGenerator[None, None]:
+        # The engine is made inside the app's own loop: test clients run the app in another thread.
+        engine = create_engine(settings.database_url)
+        app.state.db_sessions = session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    state = State(
+        {
+            "settings": settings,
+            "passwords": PasswordService.with_parameters(
+                time_cost=settings.argon2_time_cost,
+                memory_kib=settings.argon2_memory_kib,
+                parallelism=settings.argon2_parallelism,
+            ),
+            "throttle": SignInThrottle(
+                store=stores.get("signin_throttle"),
+                max_per_email=settings.signin_max_failures_per_email,
+                max_per_address=settings.signin_max_failures_per_address,
+                window_seconds=settings.signin_window_seconds,
+            ),
+        }
+    )
+    session_auth = build_session_auth(secure=settings.cookie_secure, exclude=["^/schema"])
+    web = create_static_files_router(
+        path="/", directories=[WEB_DIR], html_mode=True, opt={"exclude_from_auth": True}, include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[healthz, AccountController, PairingController, web],
+        dependencies={"db": Provide(provide_db_session)},
+        state=state,
+        stores=stores,
+        lifespan=[database],
+        on_app_init=[session_auth.on_app_init],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="duologue_csrf",
+            header_name="x-csrf-token",
+            cookie_secure=settings.cookie_secure,
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Duologue",
+            version="0.1.0",
+            description="Two partners practise communicating, together and in real time.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="never",
+        ),
+        debug=False,
+    )

@@ -1,0 +1,6 @@
+"""Table and API models. Importing this package registers every table on SQLModel.metadata."""
+
+from server.models.couples import Couple, CoupleMember, Invite
+from server.models.users import User
+
+__all__ = ["Couple", "CoupleMember", "Invite", "User"]

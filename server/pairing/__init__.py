@@ -1,0 +1,1 @@
+"""Pairing: invites a person can read aloud, and the couple they create."""

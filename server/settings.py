@@ -1,0 +1,104 @@
+"""Settings read from the environment, so one build runs on a laptop or a cluster unchanged."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "var"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else int(raw)
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(item.strip().rstrip("/") for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an operator can configure. See the README's configuration table."""
+
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    database_url: str = ""
+    redis_url: str | None = None
+    redis_namespace: str = "duologue"
+    secret_key: str = ""
+    cookie_secure: bool = False
+    allowed_origins: tuple[str, ...] = ()
+    public_url: str = ""
+    help_url: str = "https://findahelpline.com"
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    signin_max_failures_per_email: int = 5
+    signin_max_failures_per_address: int = 20
+    signin_window_seconds: int = 15 * 60
+    invite_lifetime_hours: int = 72
+    log_level: str = "INFO"
+
+    @property
+    def default_database_url(self) -> str:
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'duologue.db').as_posix()}"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("DUOLOGUE_DATA_DIR", DEFAULT_DATA_DIR))
+        settings = cls(
+            data_dir=data_dir,
+            database_url=os.environ.get("DATABASE_URL", ""),
+            redis_url=os.environ.get("REDIS_URL") or None,
+            redis_namespace=os.environ.get("DUOLOGUE_REDIS_NAMESPACE", "duologue"),
+            secret_key=os.environ.get("DUOLOGUE_SECRET_KEY", ""),
+            cookie_secure=_env_bool("DUOLOGUE_COOKIE_SECURE", False),
+            allowed_origins=_env_list("DUOLOGUE_ALLOWED_ORIGINS"),
+            public_url=os.environ.get("DUOLOGUE_PUBLIC_URL", "").rstrip("/"),
+            help_url=os.environ.get("DUOLOGUE_HELP_URL", cls.help_url),
+            argon2_time_cost=_env_int("DUOLOGUE_ARGON2_TIME_COST", cls.argon2_time_cost),
+            argon2_memory_kib=_env_int("DUOLOGUE_ARGON2_MEMORY_KIB", cls.argon2_memory_kib),
+            argon2_parallelism=_env_int("DUOLOGUE_ARGON2_PARALLELISM", cls.argon2_parallelism),
+            log_level=os.environ.get("DUOLOGUE_LOG_LEVEL", cls.log_level).upper(),
+        )
+        return settings.resolved()
+
+    def resolved(self) -> Settings:
+        """Fill in defaults that depend on the data folder (and create it when SQLite needs it)."""
+        database_url = self.database_url or self.default_database_url
+        secret_key = self.secret_key or _load_or_create_secret(self.data_dir)
+        if database_url.startswith("sqlite"):
+            _ensure_sqlite_folder(database_url)
+        return replace(self, database_url=database_url, secret_key=secret_key)
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    path = database_url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Keep one secret per installation so CSRF tokens survive a restart without configuration."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret_file = data_dir / "secret_key"
+    if secret_file.exists():
+        return secret_file.read_text().strip()
+    secret = secrets.token_hex(32)
+    secret_file.write_text(secret)
+    secret_file.chmod(0o600)
+    return secret

@@ -1,0 +1,51 @@
+"""`duologue serve` as a new user runs it: a real process, real sockets, migrations applied by itself."""
+
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.conftest import LiveServer
+from tests.helpers import DEFAULT_PASSWORD, random_email
+
+
+def test_serve_migrates_and_answers_health_and_accounts(live_server: LiveServer) -> None:
+    with httpx.Client(base_url=live_server.url) as client:
+        assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+        token = client.cookies["duologue_csrf"]
+        email = random_email()
+        created = client.post(
+            "/api/accounts",
+            json={"email": email, "display_name": "Robin", "password": DEFAULT_PASSWORD},
+            headers={"x-csrf-token": token},
+        )
+        assert created.status_code == 201, created.text
+        assert client.get("/api/me").json()["email"] == email
+
+
+def test_default_mode_keeps_its_sqlite_file_in_the_data_folder(live_server: LiveServer) -> None:
+    if "DATABASE_URL" in live_server.env:
+        return  # the scaled variant keeps its data in PostgreSQL
+    data_dir = Path(live_server.env["DUOLOGUE_DATA_DIR"])
+    assert (data_dir / "duologue.db").exists()
+    assert "Duologue is ready at" in live_server.log()
+
+
+def test_accounts_survive_a_restart(live_server: LiveServer) -> None:
+    email = random_email()
+    with httpx.Client(base_url=live_server.url) as client:
+        client.get("/healthz")
+        client.post(
+            "/api/accounts",
+            json={"email": email, "display_name": "Robin", "password": DEFAULT_PASSWORD},
+            headers={"x-csrf-token": client.cookies["duologue_csrf"]},
+        )
+    live_server.stop()
+    live_server.start()
+    with httpx.Client(base_url=live_server.url) as client:
+        client.get("/healthz")
+        response = client.post(
+            "/api/session",
+            json={"email": email, "password": DEFAULT_PASSWORD},
+            headers={"x-csrf-token": client.cookies["duologue_csrf"]},
+        )
+        assert response.status_code == 200
