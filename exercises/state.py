@@ -1,0 +1,106 @@
+"""The session state: plain frozen structs that round-trip through JSON.
+
+The runtime stores ``encode_state(state)`` after every accepted intent and rebuilds a room with
+``decode_state(data)``. The plan (with its exercise definitions) is embedded, so a stored session can
+continue even if the catalogue files change later.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from .intents import Value
+from .plans import Plan
+
+Phase = Literal["lobby", "running", "ended"]
+PauseKind = Literal["space", "away", "facilitator"]
+EndReason = Literal["completed", "ended_early", "abandoned"]
+
+
+class Answer(msgspec.Struct, frozen=True):
+    """One transcript entry: an answer, or a missing answer (``timed_out``)."""
+
+    step_no: int
+    exercise_index: int
+    exercise_id: str
+    step_id: str
+    round: int
+    speaker: str  # who held the floor that round
+    author: str
+    role: str
+    value: Value
+    private: bool
+    at: float
+    timed_out: bool = False
+
+
+class SpaceRecord(msgspec.Struct, frozen=True):
+    who: str
+    requested_at: float
+    planned_return_at: float
+    returned_at: float | None = None
+    from_exercise: bool = False
+
+
+class ActivePause(msgspec.Struct, frozen=True):
+    kind: PauseKind
+    who: str
+    since: float
+    return_at: float | None = None  # space breaks only
+    return_due: bool = False  # space breaks: the return time has come; both are asked to resume
+    resumed_by: tuple[str, ...] = ()
+
+
+class StepState(msgspec.Struct, frozen=True):
+    """The current step instance. ``no`` is the per-session step counter that only goes up."""
+
+    no: int
+    exercise_index: int
+    round: int
+    step_id: str
+    started_at: float
+    remaining: float  # seconds left when paused; while running, deadline - now
+    deadline: float | None  # None while the session is paused: time is frozen
+    warned: bool
+    answers: dict[str, Value] = {}  # both/private steps: answers held until everyone is in
+    guide_starts_at: float | None = None
+
+
+class SessionState(msgspec.Struct, frozen=True):
+    plan: Plan
+    partners: tuple[str, str]
+    first_speaker: str
+    facilitator: str | None = None
+    phase: Phase = "lobby"
+    ready: tuple[str, ...] = ()
+    started_at: float | None = None
+    ended_at: float | None = None
+    end_reason: EndReason | None = None
+    ended_by: str | None = None
+    step: StepState | None = None
+    step_counter: int = 0
+    exercise_first_speaker: str | None = None  # round 1 speaker of the current exercise
+    branch_counts: dict[str, int] = {}  # "step>goto" -> times taken this round
+    pauses: tuple[ActivePause, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    spaces: tuple[SpaceRecord, ...] = ()
+    skipped_steps: tuple[int, ...] = ()  # step_no of steps a facilitator skipped
+    schema_version: int = 1
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses)
+
+    def other(self, partner: str) -> str:
+        a, b = self.partners
+        return b if partner == a else a
+
+
+def encode_state(state: SessionState) -> bytes:
+    return msgspec.json.encode(state)
+
+
+def decode_state(data: bytes | str) -> SessionState:
+    return msgspec.json.decode(data, type=SessionState)

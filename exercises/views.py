@@ -1,0 +1,146 @@
+"""Per-recipient views: the step announcement and the full reconnect snapshot.
+
+Both are built from state for one participant, so nobody ever receives another's private answer or a
+``both`` answer that has not been revealed yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .plans import PlannedExercise
+from .schema import GuideInput, StepDefinition
+from .state import Answer, SessionState
+
+DEFAULT_WAITING = "Your partner is answering. Take a breath; your turn will come."
+PRIVATE_WAITING = "Your partner is writing for themself. Take this time for you."
+
+
+def current_step(state: SessionState) -> tuple[PlannedExercise, StepDefinition]:
+    assert state.step is not None
+    planned = state.plan.exercises[state.step.exercise_index]
+    return planned, planned.definition.step(state.step.step_id)
+
+
+def speaker_of(state: SessionState, round_no: int) -> str:
+    first = state.exercise_first_speaker or state.first_speaker
+    return first if round_no % 2 == 1 else state.other(first)
+
+
+def required_authors(state: SessionState, step: StepDefinition) -> tuple[str, ...]:
+    """Who must answer this step (empty for a breathing guide)."""
+    assert state.step is not None
+    if isinstance(step.input, GuideInput):
+        return ()
+    speaker = speaker_of(state, state.step.round)
+    if step.role == "speaker":
+        return (speaker,)
+    if step.role == "listener":
+        return (state.other(speaker),)
+    return state.partners
+
+
+def role_of(state: SessionState, participant: str, step: StepDefinition) -> str:
+    assert state.step is not None
+    if participant not in state.partners:
+        return "observer"
+    if step.role in ("both", "private"):
+        return step.role
+    return "speaker" if participant == speaker_of(state, state.step.round) else "listener"
+
+
+def remaining(state: SessionState, now: float) -> float:
+    assert state.step is not None
+    if state.step.deadline is None:
+        return state.step.remaining
+    return max(0.0, state.step.deadline - now)
+
+
+def announcement(state: SessionState, participant: str, now: float) -> dict[str, Any]:
+    """What one recipient needs to show the current step: role, prompt, input, time."""
+    assert state.step is not None
+    planned, step = current_step(state)
+    role = role_of(state, participant, step)
+    acting = participant in required_authors(state, step)
+    if acting or role == "observer" or isinstance(step.input, GuideInput):
+        prompt = step.prompt
+    elif step.role == "private":
+        prompt = PRIVATE_WAITING
+    else:
+        prompt = step.waiting or DEFAULT_WAITING
+    speaker = speaker_of(state, state.step.round)
+    payload: dict[str, Any] = {
+        "step_no": state.step.no,
+        "exercise_index": state.step.exercise_index,
+        "exercise_id": planned.definition.id,
+        "exercise_title": planned.definition.title,
+        "round": state.step.round,
+        "rounds": planned.rounds,
+        "step_id": step.id,
+        "step_title": step.title,
+        "role": role,
+        "acting": acting,
+        "speaker": speaker if step.role in ("speaker", "listener") else None,
+        "listener": state.other(speaker) if step.role in ("speaker", "listener") else None,
+        "prompt": prompt,
+        "input": msgspec.to_builtins(step.input),
+        "deadline": state.step.deadline,
+        "remaining": remaining(state, now),
+        "paused": state.paused,
+    }
+    if isinstance(step.input, GuideInput):
+        payload.update(
+            starts_at=state.step.guide_starts_at,
+            inhale_seconds=step.input.inhale_seconds,
+            exhale_seconds=step.input.exhale_seconds,
+            cycles=step.input.cycles,
+        )
+    return payload
+
+
+def visible_answers(state: SessionState, participant: str) -> list[Answer]:
+    """The transcript as one participant may see it: shared answers plus their own private ones."""
+    return [a for a in state.answers if not a.private or a.author == participant]
+
+
+def snapshot_for(state: SessionState, participant: str, now: float) -> dict[str, Any]:
+    """A full, JSON-ready view for one participant (used on connect and reconnect)."""
+    step_view: dict[str, Any] | None = None
+    answered: list[str] = []
+    your_answer: Any = None
+    if state.phase == "running" and state.step is not None:
+        step_view = announcement(state, participant, now)
+        answered = [p for p in state.partners if p in state.step.answers]
+        your_answer = state.step.answers.get(participant)
+    plan = state.plan
+    return {
+        "you": participant,
+        "as": "facilitator" if participant == state.facilitator else "partner",
+        "phase": state.phase,
+        "plan": {
+            "id": plan.id,
+            "title": plan.title,
+            "description": plan.description,
+            "estimated_minutes": plan.estimated_minutes,
+            "exercises": [
+                {"id": p.definition.id, "title": p.definition.title, "rounds": p.rounds}
+                for p in plan.exercises
+            ],
+        },
+        "partners": list(state.partners),
+        "facilitator": state.facilitator,
+        "first_speaker": state.first_speaker,
+        "ready": list(state.ready),
+        "started_at": state.started_at,
+        "ended": None
+        if state.phase != "ended"
+        else {"reason": state.end_reason, "by": state.ended_by, "at": state.ended_at},
+        "step": step_view,
+        "answered": answered,
+        "your_answer": your_answer,
+        "paused": state.paused,
+        "pauses": [msgspec.to_builtins(p) for p in state.pauses],
+        "transcript": [msgspec.to_builtins(a) for a in visible_answers(state, participant)],
+    }

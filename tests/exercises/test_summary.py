@@ -1,0 +1,84 @@
+"""Each partner's summary: what they shared and how it was heard, what the partner shared, breaks,
+check-in against check-out, and their own private reflections (never the partner's)."""
+
+from __future__ import annotations
+
+from exercises import AskSpace, ComeBack, End, build_summary, summary_to_markdown
+from tests.exercises.exercise_helpers import ANA, BEN, T0, Run, catalogue
+from tests.exercises.test_full_plans import run_daily
+
+
+def finished_daily() -> Run:
+    run = Run(catalogue().plans["daily"])
+    run.advance(5)
+    run.do(BEN, AskSpace(return_in_seconds=1200))
+    run.advance(600)
+    run.do(BEN, ComeBack())
+    run_daily(run)
+    return run
+
+
+def test_the_summary_pairs_what_each_shared_with_how_it_was_reflected():
+    run = finished_daily()
+    mine = build_summary(run.state, ANA)
+    assert mine.partner == BEN and mine.end_reason == "completed"
+    assert mine.exercises_done == (
+        "Check-in",
+        "Breathe together",
+        "Small truths",
+        "Private reflection",
+        "Check-out",
+    )
+    assert mine.minutes == round((run.state.ended_at - T0) / 60)
+    [exchange] = mine.you_shared
+    labels = [(line.label, line.author) for line in exchange.lines]
+    assert labels[:4] == [
+        ("The feeling", ANA),
+        ("What you shared", ANA),
+        ("Reflected back", BEN),
+        ("Did it land?", ANA),
+    ]
+    assert exchange.lines[0].value == "Tenderness" and exchange.lines[3].value == "Not quite"
+    [theirs] = mine.partner_shared
+    assert theirs.speaker == BEN and theirs.lines[2].author == ANA
+
+
+def test_check_in_and_check_out_scores_sit_side_by_side():
+    mine = build_summary(finished_daily().state, ANA)
+    connected = mine.scores[0]
+    assert (connected.question, connected.yours_before, connected.yours_after) == ("How connected", 4, 6)
+    assert (connected.partners_before, connected.partners_after, connected.scale) == (5, 6, 7)
+
+
+def test_breaks_and_together_answers_are_listed():
+    mine = build_summary(finished_daily().state, ANA)
+    assert [s.who for s in mine.spaces] == [BEN]
+    assert [(line.label, line.value) for line in mine.together] == [
+        ("Calm after breathing", "5 of 7"),
+        ("Calm after breathing", "6 of 7"),
+    ]
+
+
+def test_the_markdown_is_warm_and_plain_and_holds_only_your_own_private_words():
+    run = finished_daily()
+    text = summary_to_markdown(build_summary(run.state, ANA))
+    for heading in (
+        "# Your session",
+        "## What you practised",
+        "## How you arrived, and how you left",
+        "## What you shared, and how it was reflected",
+        "## Breaks",
+        "## Just for you",
+    ):
+        assert heading in text
+    assert "Ana's private note." in text and "Ben's private note." not in text
+    assert "Your partner asked for space" in text
+    ben = summary_to_markdown(build_summary(run.state, BEN))
+    assert "Ben's private note." in ben and "Ana's private note." not in ben
+
+
+def test_an_early_end_is_summarised_without_blame():
+    run = Run(catalogue().plans["daily"])
+    run.do(BEN, End())
+    text = summary_to_markdown(build_summary(run.state, ANA))
+    assert "ended early. That's always fine." in text
