@@ -12,6 +12,7 @@ import sqlmodel
 from alembic import op
 ${imports if imports else ""}
 
+import rooms.timestamps
 import server.models.timestamps
 
 revision: str = ${repr(up_revision)}

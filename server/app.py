@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from rooms.runtime import LiveRuntime, RuntimeConfig
 from server.accounts.controller import AccountController
 from server.accounts.passwords import PasswordService
 from server.accounts.sessions import build_session_auth
@@ -22,6 +23,9 @@ from server.accounts.throttle import SignInThrottle
 from server.db import create_engine, provide_db_session, session_factory
 from server.errors import EXCEPTION_HANDLERS
 from server.health import healthz
+from server.live.controller import PracticeController
+from server.live.endpoint import live_session
+from server.live.publisher import ChannelsPublisher, build_channels
 from server.pairing.controller import PairingController
 from server.settings import Settings
 from server.stores import build_store_registry
@@ -32,15 +36,27 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = (settings or Settings.from_env()).resolved()
     stores = build_store_registry(settings)
+    channels = build_channels(settings)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         # The engine is made inside the app's own loop: test clients run the app in another thread.
         engine = create_engine(settings.database_url)
         app.state.db_sessions = session_factory(engine)
+        runtime = LiveRuntime(
+            app.state.db_sessions,
+            ChannelsPublisher(channels),
+            RuntimeConfig(
+                grace_seconds=settings.presence_grace_seconds,
+                abandon_after_seconds=settings.abandon_after_minutes * 60,
+            ),
+        )
+        app.state.live_runtime = runtime
         try:
+            await runtime.recover()
             yield
         finally:
+            await runtime.close()
             await engine.dispose()
 
     state = State(
@@ -64,7 +80,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         path="/", directories=[WEB_DIR], html_mode=True, opt={"exclude_from_auth": True}, include_in_schema=False
     )
     return Litestar(
-        route_handlers=[healthz, AccountController, PairingController, web],
+        route_handlers=[healthz, AccountController, PairingController, PracticeController, live_session, web],
+        plugins=[channels],
         dependencies={"db": Provide(provide_db_session)},
         state=state,
         stores=stores,

@@ -13,6 +13,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server import migrate
+    from server.live.protocol import HARD_FRAME_LIMIT_BYTES
 
     settings = Settings.from_env()
     migrate.upgrade(settings.database_url)
@@ -23,7 +24,9 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         ws="websockets-sansio",
-        ws_max_size=16 * 1024,
+        # Frames up to this size reach the app, which answers those over 16 KiB with an error frame;
+        # anything larger is closed by the server with 1009 before it is buffered.
+        ws_max_size=HARD_FRAME_LIMIT_BYTES,
         ws_per_message_deflate=False,
         proxy_headers=args.proxy_headers,
         log_level=settings.log_level.lower(),

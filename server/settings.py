@@ -47,6 +47,8 @@ class Settings:
     signin_max_failures_per_address: int = 20
     signin_window_seconds: int = 15 * 60
     invite_lifetime_hours: int = 72
+    presence_grace_seconds: float = 10.0
+    abandon_after_minutes: float = 30.0
     log_level: str = "INFO"
 
     @property
@@ -73,6 +75,8 @@ class Settings:
             argon2_time_cost=_env_int("DUOLOGUE_ARGON2_TIME_COST", cls.argon2_time_cost),
             argon2_memory_kib=_env_int("DUOLOGUE_ARGON2_MEMORY_KIB", cls.argon2_memory_kib),
             argon2_parallelism=_env_int("DUOLOGUE_ARGON2_PARALLELISM", cls.argon2_parallelism),
+            presence_grace_seconds=float(os.environ.get("DUOLOGUE_PRESENCE_GRACE_SECONDS", "10")),
+            abandon_after_minutes=float(os.environ.get("DUOLOGUE_ABANDON_AFTER_MINUTES", "30")),
             log_level=os.environ.get("DUOLOGUE_LOG_LEVEL", cls.log_level).upper(),
         )
         return settings.resolved()

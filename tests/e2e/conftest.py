@@ -72,25 +72,42 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture(params=backends.BACKENDS)
-def live_server(request: pytest.FixtureRequest, tmp_path: Path, postgres_ready: bool) -> Iterator[LiveServer]:
+def server_env(backend: str, folder: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DUOLOGUE_"))}
     env.update(
-        DUOLOGUE_DATA_DIR=str(tmp_path / "var"),
+        DUOLOGUE_DATA_DIR=str(folder / "var"),
         DUOLOGUE_ARGON2_TIME_COST="1",
         DUOLOGUE_ARGON2_MEMORY_KIB="8",
         DUOLOGUE_ARGON2_PARALLELISM="1",
         DUOLOGUE_LOG_LEVEL="INFO",
+        **extra,
     )
-    if request.param == "scaled":
-        import asyncio
-
-        asyncio.run(backends.empty_postgres_tables(backends.TEST_DATABASE_URL))
+    if backend == "scaled":
         scaled = backends.scaled_backend()
         env.update(DATABASE_URL=scaled.database_url, DUOLOGUE_REDIS_NAMESPACE=scaled.redis_namespace)
         if scaled.redis_url:
             env["REDIS_URL"] = scaled.redis_url
+    return env
+
+
+@pytest.fixture(params=backends.BACKENDS)
+def live_server(request: pytest.FixtureRequest, tmp_path: Path, postgres_ready: bool) -> Iterator[LiveServer]:
+    """A server of one's own, for tests that stop, restart or kill it."""
+    env = server_env(request.param, tmp_path, DUOLOGUE_PRESENCE_GRACE_SECONDS="1")
     server = LiveServer(port=free_port(), env=env, log_path=tmp_path / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=backends.BACKENDS)
+def shared_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_ready: bool
+) -> Iterator[LiveServer]:
+    """One server for a whole test module; each test makes its own people, so tests stay independent."""
+    folder = tmp_path_factory.mktemp("server")
+    env = server_env(request.param, folder, DUOLOGUE_PRESENCE_GRACE_SECONDS="1")
+    server = LiveServer(port=free_port(), env=env, log_path=folder / "server.log")
     server.start()
     yield server
     server.stop()

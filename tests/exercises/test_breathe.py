@@ -11,8 +11,7 @@ def test_everyone_gets_the_same_guide_start_time_and_pace():
     started = of_type(run.events, "step_started")
     assert {e.audience for e in started} == {(ANA,), (BEN,), (FAY,)}
     guides = {
-        (p["starts_at"], p["inhale_seconds"], p["exhale_seconds"], p["cycles"])
-        for p in (e.payload for e in started)
+        (p["starts_at"], p["inhale_seconds"], p["exhale_seconds"], p["cycles"]) for p in (e.payload for e in started)
     }
     assert guides == {(run.now + 3, 4, 6, 10)}
     assert started[0].payload["deadline"] == run.now + 3 + 100

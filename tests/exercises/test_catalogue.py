@@ -81,9 +81,7 @@ def test_the_catalogue_loads_from_package_data_the_way_the_runtime_reads_it():
     root = files("exercises")
 
     def texts(folder: str) -> dict[str, str]:
-        return {
-            p.name: p.read_text("utf-8") for p in root.joinpath(folder).iterdir() if p.name.endswith(".toml")
-        }
+        return {p.name: p.read_text("utf-8") for p in root.joinpath(folder).iterdir() if p.name.endswith(".toml")}
 
     assert build_catalogue(texts("definitions"), texts("plans")) == catalogue()
 

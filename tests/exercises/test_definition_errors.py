@@ -60,8 +60,7 @@ def test_a_good_definition_parses_and_unbounded_steps_cannot_be_adjusted():
         (('next = "answer"', 'next = "nowhere"'), "tiny.toml: steps[0].next: unknown step 'nowhere'"),
         (
             ('kind = "text"', 'kind = "drawing"'),
-            "tiny.toml: steps[0].input.kind: unknown input kind 'drawing' "
-            "(expected one of text, feeling, choice",
+            "tiny.toml: steps[0].input.kind: unknown input kind 'drawing' (expected one of text, feeling, choice",
         ),
         (('id = "answer"', 'id = "say"'), "tiny.toml: steps[1].id: duplicate or reserved step id 'say'"),
         (
@@ -103,15 +102,12 @@ def test_branches_must_be_bounded_and_point_at_known_steps_and_options():
     assert error_for(GOOD + 'branches = [{ when = "no", goto = "elsewhere", at_most = 2 }]\n') == (
         "tiny.toml: steps[1].branches[0].goto: unknown step 'elsewhere'"
     )
-    assert "expected int >= 1, got 0" in error_for(
-        GOOD + 'branches = [{ when = "no", goto = "say", at_most = 0 }]\n'
-    )
+    assert "expected int >= 1, got 0" in error_for(GOOD + 'branches = [{ when = "no", goto = "say", at_most = 0 }]\n')
 
 
 def test_next_links_alone_may_not_loop_forever():
     assert error_for(GOOD + 'next = "say"\n') == (
-        "tiny.toml: steps: the 'next' links loop forever through 'say'; "
-        "use a branch with at_most to repeat steps"
+        "tiny.toml: steps: the 'next' links loop forever through 'say'; use a branch with at_most to repeat steps"
     )
 
 
@@ -120,8 +116,7 @@ def test_a_break_must_take_its_length_from_a_choice_of_minutes():
         "tiny.toml: steps[1].starts_break_from: step 'say' must be a choice of minutes"
     )
     assert error_for(GOOD + 'starts_break_from = "answer"\n') == (
-        "tiny.toml: steps[1].starts_break_from: "
-        "step 'answer' option 'yes' is not a number of minutes (1-1440)"
+        "tiny.toml: steps[1].starts_break_from: step 'answer' option 'yes' is not a number of minutes (1-1440)"
     )
 
 
@@ -136,9 +131,7 @@ def test_a_breathing_guide_has_no_time_limit_of_its_own():
 
 def test_rounds_must_sit_within_their_bounds():
     assert error_for(
-        GOOD.replace(
-            'description = "A tiny exercise for tests."', 'description = "x"\nrounds = 3\nrounds_max = 2'
-        )
+        GOOD.replace('description = "A tiny exercise for tests."', 'description = "x"\nrounds = 3\nrounds_max = 2')
     ) == ("tiny.toml: rounds: expected rounds_min <= rounds <= rounds_max, got 1 <= 3 <= 2")
 
 

@@ -124,12 +124,8 @@ def test_not_allowed():
 
 
 def test_intents_decode_from_json_with_a_type_tag():
-    assert decode_intent(b'{"type": "submit", "step_no": 3, "value": "yes"}') == Submit(
-        step_no=3, value="yes"
-    )
-    assert decode_intent('{"type": "ask_space", "return_in_seconds": 1200}') == AskSpace(
-        return_in_seconds=1200
-    )
+    assert decode_intent(b'{"type": "submit", "step_no": 3, "value": "yes"}') == Submit(step_no=3, value="yes")
+    assert decode_intent('{"type": "ask_space", "return_in_seconds": 1200}') == AskSpace(return_in_seconds=1200)
     with pytest.raises(msgspec.ValidationError):
         decode_intent(b'{"type": "launch_rockets"}')
     with pytest.raises(msgspec.ValidationError):

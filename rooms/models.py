@@ -1,0 +1,65 @@
+"""Tables of the live runtime: practice sessions, their numbered events, and per-partner summaries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from rooms.timestamps import UTCDateTime, utcnow
+
+
+class PracticeSession(SQLModel, table=True):
+    """One live session. `state` is the engine's JSON snapshot after the last accepted intent;
+    `version` is the sequence number of the last stored event and fences concurrent writers."""
+
+    __tablename__ = "practice_session"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    couple_id: uuid.UUID = Field(foreign_key="couple.id", index=True)
+    created_by_id: uuid.UUID = Field(foreign_key="user.id")
+    partner_a_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    partner_b_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    facilitator_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True)
+    plan_id: str = Field(max_length=64)
+    plan_title: str = Field(max_length=120)
+    status: str = Field(default="lobby", max_length=16, index=True)  # lobby, running, ended
+    end_reason: str | None = Field(default=None, max_length=32)
+    version: int = Field(default=0)
+    state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    next_wakeup: float | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SessionEvent(SQLModel, table=True):
+    """An event as it was published: `audience` None means everyone, else the ids that may read it."""
+
+    __tablename__ = "session_event"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_session_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: uuid.UUID = Field(foreign_key="practice_session.id", index=True)
+    seq: int
+    type: str = Field(max_length=48)
+    audience: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    at: float
+
+
+class SessionSummary(SQLModel, table=True):
+    """One partner's own record of one session; only its owner may read it."""
+
+    __tablename__ = "session_summary"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_summary_owner"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    session_id: uuid.UUID = Field(foreign_key="practice_session.id", index=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    markdown: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,1 @@
+"""Live practice sessions over HTTP and one websocket per participant."""

@@ -1,0 +1,172 @@
+"""Practice-session data functions: create, list, read; and each partner's own summaries."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from exercises import choose_first_speaker, new_session
+from exercises.plans import Plan
+from exercises.state import encode_state
+from rooms.catalogue import builtin_catalogue
+from rooms.models import PracticeSession, SessionSummary
+from server.errors import ApiError
+from server.live.models import PlanPublic, SessionPublic, SummaryListItem, SummaryPublic
+from server.models import User
+from server.pairing.service import current_members, current_membership
+
+
+def plans() -> list[PlanPublic]:
+    return [
+        PlanPublic(
+            id=plan.id,
+            title=plan.title,
+            description=plan.description,
+            estimated_minutes=plan.estimated_minutes,
+            exercises=[p.definition.title for p in plan.exercises],
+        )
+        for plan in builtin_catalogue().plans.values()
+    ]
+
+
+def _plan(plan_id: str) -> Plan:
+    plan = builtin_catalogue().plans.get(plan_id)
+    if plan is None:
+        known = ", ".join(sorted(builtin_catalogue().plans))
+        raise ApiError(400, "unknown_plan", f"There is no plan called {plan_id!r}. Choose one of: {known}.")
+    return plan
+
+
+async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_speaker: str) -> PracticeSession:
+    plan = _plan(plan_id)
+    membership = await current_membership(db, user_id=user.id)
+    members = await current_members(db, couple_id=membership.couple_id) if membership else []
+    if membership is None or len(members) < 2:
+        raise ApiError(409, "not_paired", "Pair with your partner first; a session needs you both.")
+    partner_id = next(m.user_id for m in members if m.user_id != user.id)
+    ongoing = await db.exec(
+        select(PracticeSession).where(
+            PracticeSession.couple_id == membership.couple_id, col(PracticeSession.status) != "ended"
+        )
+    )
+    if ongoing.first() is not None:
+        raise ApiError(
+            409, "session_in_progress", "You already have a session open together. Join it, or end it first."
+        )
+    partners = (str(user.id), str(partner_id))
+    if first_speaker == "me":
+        speaker = partners[0]
+    elif first_speaker == "partner":
+        speaker = partners[1]
+    else:
+        speaker = choose_first_speaker(plan, partners, secrets.randbelow(2))
+    state = new_session(plan, partners, first_speaker=speaker)
+    row = PracticeSession(
+        couple_id=membership.couple_id,
+        created_by_id=user.id,
+        partner_a_id=user.id,
+        partner_b_id=partner_id,
+        plan_id=plan.id,
+        plan_title=plan.title,
+        state=encode_state(state),
+    )
+    db.add(row)
+    await db.commit()
+    return row
+
+
+def _is_partner(row: PracticeSession, user_id: uuid.UUID) -> bool:
+    return user_id in (row.partner_a_id, row.partner_b_id)
+
+
+async def session_for_participant(
+    db: AsyncSession, *, session_id: uuid.UUID, user_id: uuid.UUID
+) -> PracticeSession | None:
+    row = await db.get(PracticeSession, session_id)
+    if row is None or not (_is_partner(row, user_id) or row.facilitator_id == user_id):
+        return None
+    return row
+
+
+async def get_session(db: AsyncSession, *, session_id: uuid.UUID, user: User) -> PracticeSession:
+    row = await session_for_participant(db, session_id=session_id, user_id=user.id)
+    if row is None:
+        raise ApiError(404, "session_not_found", "We could not find that session for you.")
+    return row
+
+
+async def list_sessions(db: AsyncSession, *, user: User) -> list[PracticeSession]:
+    rows = await db.exec(
+        select(PracticeSession)
+        .where(or_(PracticeSession.partner_a_id == user.id, PracticeSession.partner_b_id == user.id))
+        .order_by(col(PracticeSession.created_at).desc())
+    )
+    return list(rows.all())
+
+
+async def to_public(db: AsyncSession, row: PracticeSession, user: User) -> SessionPublic:
+    partner_id = row.partner_b_id if row.partner_a_id == user.id else row.partner_a_id
+    partner = await db.get(User, partner_id)
+    summary = await db.exec(
+        select(SessionSummary.id).where(SessionSummary.session_id == row.id, SessionSummary.user_id == user.id)
+    )
+    return SessionPublic(
+        id=row.id,
+        plan_id=row.plan_id,
+        plan_title=row.plan_title,
+        status=row.status,
+        end_reason=row.end_reason,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        started_by_me=row.created_by_id == user.id,
+        partner_display_name=partner.display_name if partner else None,
+        live_path=f"/api/sessions/{row.id}/live",
+        summary_available=summary.first() is not None,
+    )
+
+
+def _minutes(row: PracticeSession) -> int:
+    if row.started_at is None or row.ended_at is None:
+        return 0
+    return round((row.ended_at - row.started_at).total_seconds() / 60)
+
+
+async def my_summaries(db: AsyncSession, *, user: User) -> list[SummaryListItem]:
+    rows = await db.exec(
+        select(SessionSummary, PracticeSession)
+        .join(PracticeSession, col(PracticeSession.id) == col(SessionSummary.session_id))
+        .where(SessionSummary.user_id == user.id)
+        .order_by(col(SessionSummary.created_at).desc())
+    )
+    return [_summary_item(summary, session) for summary, session in rows.all()]
+
+
+def _summary_item(summary: SessionSummary, session: PracticeSession) -> SummaryListItem:
+    return SummaryListItem(
+        session_id=session.id,
+        plan_title=session.plan_title,
+        created_at=summary.created_at,
+        started_at=session.started_at,
+        ended_at=session.ended_at,
+        end_reason=session.end_reason,
+        minutes=_minutes(session),
+    )
+
+
+async def my_summary(db: AsyncSession, *, session_id: uuid.UUID, user: User) -> SummaryPublic:
+    """Only the summary's owner ever gets it; for anyone else it does not exist."""
+    row = await db.exec(
+        select(SessionSummary, PracticeSession)
+        .join(PracticeSession, col(PracticeSession.id) == col(SessionSummary.session_id))
+        .where(SessionSummary.session_id == session_id, SessionSummary.user_id == user.id)
+    )
+    found = row.first()
+    if found is None:
+        raise ApiError(404, "summary_not_found", "There is no summary of yours for that session.")
+    summary, session = found
+    item = _summary_item(summary, session)
+    return SummaryPublic(**item.model_dump(), content=summary.content, markdown=summary.markdown)

@@ -1,0 +1,69 @@
+"""Two real clients go through the whole "daily" plan against a real server, then read their summaries."""
+
+import asyncio
+import uuid
+from typing import Any
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.live_helpers import default_answer, paired_couple, play, started_session
+
+
+async def test_a_couple_completes_the_daily_plan_and_each_gets_their_own_summary(live_server: LiveServer) -> None:
+    alex, sam = await paired_couple(live_server.url)
+    secret = {name: f"private thought of {name} {uuid.uuid4().hex}" for name in ("Alex", "Sam")}
+    landed_answers = {"Alex": ["not_quite", "yes"], "Sam": ["mostly"]}
+
+    def person(name: str) -> Any:
+        base = default_answer(name)
+
+        def answer(step: dict[str, Any]) -> Any:
+            if step["step_id"] == "landed" and step["exercise_id"] == "small_truths":
+                return landed_answers[name].pop(0)
+            if step["exercise_id"] == "private_reflection":
+                return secret[name]
+            if step["step_id"] == "share":
+                return f"{name} shares: I felt a small joy when the kettle sang, round {step['round']}"
+            if step["step_id"] == "clarify":
+                return f"{name} clarifies: it was more relief than joy"
+            if step["step_id"] == "reflect" and step["exercise_id"] == "small_truths":
+                return f"{name} reflects: you felt joy at a small thing (step {step['step_no']})"
+            return base(step)
+
+        return answer
+
+    session_id, a, s = await started_session(alex, sam, "daily", first_speaker="me")
+    await asyncio.gather(play(a, person("Alex")), play(s, person("Sam")))
+
+    for live in (a, s):
+        ended = live.latest("session_ended")
+        assert ended is not None and ended["data"]["reason"] == "completed"
+        seqs = [f["seq"] for f in live.events]
+        assert seqs == sorted(set(seqs)), "events arrive in order, without duplicates"
+
+    # Each partner saw the other's shared words in real time.
+    assert any("Alex shares" in str(f["data"]) for f in s.events)
+    assert any("Sam reflects" in str(f["data"]) for f in a.events)
+    # A private reflection reaches nobody but its author.
+    assert secret["Alex"] not in str(s.frames) and secret["Sam"] not in str(a.frames)
+
+    alex_summary, sam_summary = await alex.summary(session_id), await sam.summary(session_id)
+    assert alex_summary["end_reason"] == "completed"
+    alex_text, sam_text = str(alex_summary), str(sam_summary)
+    assert "Alex shares" in alex_text and "Sam reflects" in alex_text  # what I shared and how it was reflected
+    assert "not_quite" in alex_text or "Not quite" in alex_text  # my "did it land?" answers
+    assert "Alex clarifies" in alex_text
+    assert "Sam shares" in alex_text  # what my partner shared, and how I reflected it
+    assert secret["Alex"] in alex_text and secret["Sam"] not in alex_text
+    assert secret["Sam"] in sam_text and secret["Alex"] not in sam_text
+    titles = alex_summary["content"]["exercises_done"]
+    assert {"Check-in", "Breathe together", "Small truths", "Private reflection", "Check-out"} <= set(titles)
+    assert alex_summary["content"]["scores"], "check-in and check-out scores are kept"
+
+    markdown = await alex.summary_markdown(session_id)
+    assert markdown.startswith("# ") and secret["Alex"] in markdown and secret["Sam"] not in markdown
+
+    # The partner cannot read the other's summary: there is only their own.
+    listed = await sam.call("GET", "/api/summaries")
+    assert [item["session_id"] for item in listed] == [session_id]
+    for person_ in (alex, sam):
+        await person_.http.aclose()
