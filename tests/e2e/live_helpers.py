@@ -56,24 +56,19 @@ async def current_step(live: LiveSession, after: int = 0, timeout: float = 20) -
     return frame
 
 
+def next_turn(live: LiveSession, after: int) -> dict[str, Any] | None:
+    """The first step announcement or ending after seq `after`, if it has arrived."""
+    wanted = ("step_started", "session_ended")
+    return next((f for f in live.events if f["seq"] > after and f["event"] in wanted), None)
+
+
 async def play(live: LiveSession, answer: Answerer, timeout: float = 200) -> None:
     """Answer every step where this participant acts, until the session ends."""
-    seen = 0
 
     async def run() -> None:
-        nonlocal seen
+        seen = 0
         while True:
-            ended = live.latest("session_ended")
-            if ended is not None:
-                return
-            after = seen
-            frame = await live.wait_for(
-                lambda: next(
-                    (f for f in live.events if f["seq"] > after and f["event"] in ("step_started", "session_ended")),
-                    None,
-                ),
-                timeout=timeout,
-            )
+            frame = await live.wait_for(lambda after=seen: next_turn(live, after), timeout=timeout)
             seen = frame["seq"]
             if frame["event"] == "session_ended":
                 return
