@@ -87,17 +87,10 @@ def on_deadline(state: SessionState, now: float) -> tuple[SessionState, Events]:
         return state, events
     pauses = []
     for pause in state.pauses:
-        if (
-            pause.kind == "space"
-            and not pause.return_due
-            and pause.return_at is not None
-            and pause.return_at <= now
-        ):
+        if pause.kind == "space" and not pause.return_due and pause.return_at is not None and pause.return_at <= now:
             pause = replace(pause, return_due=True)
             events.append(
-                everyone(
-                    "space_return_due", who=pause.who, return_at=pause.return_at, asked=list(state.partners)
-                )
+                everyone("space_return_due", who=pause.who, return_at=pause.return_at, asked=list(state.partners))
             )
         pauses.append(pause)
     if events:
@@ -111,9 +104,7 @@ def on_deadline(state: SessionState, now: float) -> tuple[SessionState, Events]:
         return _complete_step(state, now, events, outcome), events
     if not step.warned and now >= step.deadline - WARNING_SECONDS:
         state = replace(state, step=replace(step, warned=True))
-        events.append(
-            everyone("warning", step_no=step.no, deadline=step.deadline, seconds_left=step.deadline - now)
-        )
+        events.append(everyone("warning", step_no=step.no, deadline=step.deadline, seconds_left=step.deadline - now))
     return state, events
 
 
@@ -181,9 +172,7 @@ def _start(state: SessionState, actor: str, intent: Start, now: float, events: E
 def _submit(state: SessionState, actor: str, intent: Submit, now: float, events: Events) -> SessionState:
     _require_running(state)
     if state.paused:
-        raise IntentRejected(
-            "session_paused", "The session is paused; your answer can wait until it resumes."
-        )
+        raise IntentRejected("session_paused", "The session is paused; your answer can wait until it resumes.")
     step = state.step
     assert step is not None
     if intent.step_no < step.no:
@@ -217,9 +206,7 @@ def _submit(state: SessionState, actor: str, intent: Submit, now: float, events:
         return _complete_step(state, now, events, "completed", choice=value)
     state = replace(state, step=replace(step, answers={**step.answers, actor: value}))
     if definition.role == "private":
-        events.append(
-            only((actor,), "private_answer_saved", step_no=step.no, step_id=definition.id, value=value)
-        )
+        events.append(only((actor,), "private_answer_saved", step_no=step.no, step_id=definition.id, value=value))
     events.append(everyone("answer_received", step_no=step.no, participant=actor))
     if set(state.step.answers) >= set(state.partners):  # type: ignore[union-attr]
         state = _complete_step(state, now, events, "completed")
@@ -306,9 +293,7 @@ def _pause(state: SessionState, actor: str, intent: Pause, now: float, events: E
     return _add_pause(state, ActivePause(kind="facilitator", who=actor, since=now), now, events)
 
 
-def _resume_session(
-    state: SessionState, actor: str, intent: ResumeSession, now: float, events: Events
-) -> SessionState:
+def _resume_session(state: SessionState, actor: str, intent: ResumeSession, now: float, events: Events) -> SessionState:
     _require_running(state)
     if not any(p.kind == "facilitator" for p in state.pauses):
         raise IntentRejected("not_paused", "The session isn't paused by you.")
@@ -319,17 +304,13 @@ def _resume_session(
 def _extend(state: SessionState, actor: str, intent: Extend, now: float, events: Events) -> SessionState:
     _require_running(state)
     if not EXTEND_MIN_SECONDS <= intent.seconds <= EXTEND_MAX_SECONDS:
-        raise IntentRejected(
-            "invalid_value", f"Extend by {EXTEND_MIN_SECONDS} to {EXTEND_MAX_SECONDS} seconds."
-        )
+        raise IntentRejected("invalid_value", f"Extend by {EXTEND_MIN_SECONDS} to {EXTEND_MAX_SECONDS} seconds.")
     step = state.step
     assert step is not None
     deadline = None if step.deadline is None else step.deadline + intent.seconds
     left = step.remaining + intent.seconds if deadline is None else deadline - now
     step = replace(step, deadline=deadline, remaining=left, warned=step.warned and left <= WARNING_SECONDS)
-    events.append(
-        everyone("extended", step_no=step.no, seconds=intent.seconds, deadline=deadline, remaining=left)
-    )
+    events.append(everyone("extended", step_no=step.no, seconds=intent.seconds, deadline=deadline, remaining=left))
     return replace(state, step=step)
 
 
@@ -356,9 +337,7 @@ def _choose_first_speaker(
         and not any(a.exercise_index == step.exercise_index for a in state.answers)
     )
     applies_from = 0 if state.phase == "lobby" else (step.exercise_index + (0 if fresh else 1))  # type: ignore
-    events.append(
-        everyone("first_speaker_chosen", partner=intent.partner, applies_from_exercise=applies_from)
-    )
+    events.append(everyone("first_speaker_chosen", partner=intent.partner, applies_from_exercise=applies_from))
     if fresh:  # nothing said yet in this exercise: the new speaker takes the floor now
         state = replace(state, exercise_first_speaker=intent.partner)
         events.extend(_announce(state, now))
@@ -417,9 +396,7 @@ def _start_exercise(state: SessionState, index: int, now: float, events: Events)
     return _go_to(state, index, 1, planned.definition.first_step, now, events)
 
 
-def _go_to(
-    state: SessionState, index: int, round_no: int, target: str, now: float, events: Events
-) -> SessionState:
+def _go_to(state: SessionState, index: int, round_no: int, target: str, now: float, events: Events) -> SessionState:
     definition = state.plan.exercises[index].definition
     while target != END:
         step = definition.step(target)
@@ -480,9 +457,7 @@ def _announce(state: SessionState, now: float) -> Events:
     return [only((who,), "step_started", **announcement(state, who, now)) for who in recipients]
 
 
-def _complete_step(
-    state: SessionState, now: float, events: Events, outcome: str, choice: Value = None
-) -> SessionState:
+def _complete_step(state: SessionState, now: float, events: Events, outcome: str, choice: Value = None) -> SessionState:
     """Close the current step (completed, timed_out or skipped) and move along the step graph."""
     step = state.step
     assert step is not None
@@ -522,16 +497,12 @@ def _complete_step(
     )
     if definition.starts_break_from is not None and outcome != "skipped":
         minutes = _chosen_minutes(state, definition.starts_break_from)
-        state = _begin_space(
-            state, speaker_of(state, step.round), minutes * 60, now, events, from_exercise=True
-        )
+        state = _begin_space(state, speaker_of(state, step.round), minutes * 60, now, events, from_exercise=True)
     target = definition.next
     for branch in definition.branches:
         key = f"{definition.id}>{branch.goto}"
         if choice == branch.when and state.branch_counts.get(key, 0) < branch.at_most:
-            state = replace(
-                state, branch_counts={**state.branch_counts, key: state.branch_counts.get(key, 0) + 1}
-            )
+            state = replace(state, branch_counts={**state.branch_counts, key: state.branch_counts.get(key, 0) + 1})
             target = branch.goto
             break
     return _go_to(state, step.exercise_index, step.round, target, now, events)
@@ -552,9 +523,17 @@ def _chosen_minutes(state: SessionState, source_step: str) -> int:
     return DEFAULT_BREAK_MINUTES
 
 
-def _end_session(
-    state: SessionState, reason: str, by: str | None, now: float, events: Events
-) -> SessionState:
+def _end_session(state: SessionState, reason: str, by: str | None, now: float, events: Events) -> SessionState:
+    if state.step is not None and state.step.answers:
+        # Answers still held back (a private reflection, or one half of a "both" step) stay their
+        # author's own: kept for the author's summary, never revealed to anyone else.
+        recorded = {a.author for a in state.answers if a.step_no == state.step.no}
+        held = tuple(
+            _answer(state, author, value, now, private=True)
+            for author, value in state.step.answers.items()
+            if author not in recorded  # a step that completed already moved its answers to the transcript
+        )
+        state = replace(state, answers=(*state.answers, *held))
     state = replace(state, phase="ended", ended_at=now, end_reason=reason, ended_by=by, step=None, pauses=())
     events.append(everyone("session_ended", reason=reason, by=by, ended_at=now))
     return state
@@ -566,9 +545,7 @@ def _end_session(
 def _begin_space(
     state: SessionState, who: str, seconds: int, now: float, events: Events, from_exercise: bool
 ) -> SessionState:
-    record = SpaceRecord(
-        who=who, requested_at=now, planned_return_at=now + seconds, from_exercise=from_exercise
-    )
+    record = SpaceRecord(who=who, requested_at=now, planned_return_at=now + seconds, from_exercise=from_exercise)
     state = replace(state, spaces=(*state.spaces, record))
     events.append(
         everyone(
@@ -580,9 +557,7 @@ def _begin_space(
             from_exercise=from_exercise,
         )
     )
-    return _add_pause(
-        state, ActivePause(kind="space", who=who, since=now, return_at=now + seconds), now, events
-    )
+    return _add_pause(state, ActivePause(kind="space", who=who, since=now, return_at=now + seconds), now, events)
 
 
 def _end_space(state: SessionState, who: str, now: float, events: Events) -> SessionState:
@@ -601,9 +576,7 @@ def _add_pause(state: SessionState, pause: ActivePause, now: float, events: Even
     step = state.step
     if not state.paused and state.phase == "running" and step is not None and step.deadline is not None:
         step = replace(step, remaining=max(0.0, step.deadline - now), deadline=None, guide_starts_at=None)
-        events.append(
-            everyone("paused", step_no=step.no, reason=pause.kind, who=pause.who, remaining=step.remaining)
-        )
+        events.append(everyone("paused", step_no=step.no, reason=pause.kind, who=pause.who, remaining=step.remaining))
     return replace(state, step=step, pauses=(*state.pauses, pause))
 
 
@@ -618,9 +591,7 @@ def _remove_pause(
     planned, definition = current_step(state)
     if isinstance(definition.input, GuideInput):  # breathing restarts from the first breath, in step for both
         limit = planned.time_limits[definition.id]
-        step = replace(
-            step, remaining=float(limit), deadline=now + limit, guide_starts_at=now + GUIDE_LEAD_SECONDS
-        )
+        step = replace(step, remaining=float(limit), deadline=now + limit, guide_starts_at=now + GUIDE_LEAD_SECONDS)
     else:
         step = replace(step, deadline=now + step.remaining)
     state = replace(state, step=step)

@@ -83,8 +83,7 @@ def check_exercise(source_name: str, definition: ExerciseDefinition) -> None:
     if not d.rounds_min <= d.rounds <= d.rounds_max:
         raise fail(
             "rounds",
-            f"expected rounds_min <= rounds <= rounds_max, got {d.rounds_min} <= "
-            f"{d.rounds} <= {d.rounds_max}",
+            f"expected rounds_min <= rounds <= rounds_max, got {d.rounds_min} <= {d.rounds} <= {d.rounds_max}",
         )
     ids = [step.id for step in d.steps]
     for i, step_id in enumerate(ids):
@@ -115,9 +114,7 @@ def check_exercise(source_name: str, definition: ExerciseDefinition) -> None:
 def _check_timing(step: StepDefinition, where: str, fail: Any) -> None:
     if isinstance(step.input, GuideInput):
         if step.time_limit is not None:
-            raise fail(
-                f"{where}.time_limit", "a breathing guide lasts as long as its breathing; leave it out"
-            )
+            raise fail(f"{where}.time_limit", "a breathing guide lasts as long as its breathing; leave it out")
         if step.role != "both":
             raise fail(f"{where}.role", f"a breathing guide is for both, got {step.role!r}")
         return
@@ -127,8 +124,7 @@ def _check_timing(step: StepDefinition, where: str, fail: Any) -> None:
     if not (low is not None and high is not None and low <= step.time_limit <= high):
         raise fail(
             f"{where}.time_limit",
-            f"expected time_limit_min <= time_limit <= time_limit_max, "
-            f"got {low} <= {step.time_limit} <= {high}",
+            f"expected time_limit_min <= time_limit <= time_limit_max, got {low} <= {step.time_limit} <= {high}",
         )
 
 
@@ -159,8 +155,7 @@ def _check_plain_path_ends(d: ExerciseDefinition, fail: Any) -> None:
             if step_id in seen:
                 raise fail(
                     "steps",
-                    f"the 'next' links loop forever through {step_id!r}; "
-                    "use a branch with at_most to repeat steps",
+                    f"the 'next' links loop forever through {step_id!r}; use a branch with at_most to repeat steps",
                 )
             seen.add(step_id)
             step_id = d.step(step_id).next
@@ -202,9 +197,7 @@ def _describe(source_name: str, raw: Any, error: str) -> str:
     problem, path = match["problem"], (match["path"] or "").lstrip(".")
     value = _lookup(raw, path)
     if problem.startswith("Invalid value") and path.endswith("input.kind"):
-        return (
-            f"{source_name}: {path}: unknown input kind {value!r} (expected one of {', '.join(INPUT_KINDS)})"
-        )
+        return f"{source_name}: {path}: unknown input kind {value!r} (expected one of {', '.join(INPUT_KINDS)})"
     problem = _GOT_TYPE.sub("", problem).replace("`", "").replace(" | null", "").replace(" enum", "")
     problem = problem[:1].lower() + problem[1:]
     if value is not _MISSING and not problem.startswith(("object", "invalid value")):

@@ -77,9 +77,7 @@ def validate_plan_parameters(
         step_ids = {step.id for step in definition.steps}
         for step_id, seconds in item.time_limits.items():
             if step_id not in step_ids:
-                raise DefinitionError(
-                    f"{where}.time_limits.{step_id}: {definition.id} has no step {step_id!r}"
-                )
+                raise DefinitionError(f"{where}.time_limits.{step_id}: {definition.id} has no step {step_id!r}")
             step = definition.step(step_id)
             if isinstance(step.input, GuideInput):
                 raise DefinitionError(
@@ -88,14 +86,11 @@ def validate_plan_parameters(
             low, high = step.time_limit_min, step.time_limit_max
             if isinstance(seconds, bool) or not isinstance(seconds, int) or not low <= seconds <= high:
                 raise DefinitionError(
-                    f"{where}.time_limits.{step_id}: expected an int between {low} and {high}, "
-                    f"got {seconds!r}"
+                    f"{where}.time_limits.{step_id}: expected an int between {low} and {high}, got {seconds!r}"
                 )
 
 
-def build_plan(
-    spec: PlanSpec, catalogue: Mapping[str, ExerciseDefinition], source_name: str = "plan"
-) -> Plan:
+def build_plan(spec: PlanSpec, catalogue: Mapping[str, ExerciseDefinition], source_name: str = "plan") -> Plan:
     validate_plan_parameters(spec, catalogue, source_name)
     planned = []
     for item in spec.exercises:

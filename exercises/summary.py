@@ -89,9 +89,7 @@ def build_summary(state: SessionState, participant: str) -> Summary:
         scores=_scores(definitions, shared, participant, partner),
         spaces=state.spaces,
         private_reflections=tuple(
-            _line(definitions[a.exercise_index], a)
-            for a in state.answers
-            if a.private and a.author == participant
+            _line(definitions[a.exercise_index], a) for a in state.answers if a.private and a.author == participant
         ),
     )
 
@@ -196,9 +194,7 @@ def summary_to_markdown(summary: Summary) -> str:
         for s in summary.scores:
             cells = [s.yours_before, s.yours_after, s.partners_before, s.partners_after]
             out.append(
-                f"| {s.question} (1-{s.scale}) | "
-                + " | ".join("-" if c is None else str(c) for c in cells)
-                + " |"
+                f"| {s.question} (1-{s.scale}) | " + " | ".join("-" if c is None else str(c) for c in cells) + " |"
             )
     for heading, exchanges in (
         ("What you shared, and how it was reflected", summary.you_shared),
@@ -215,11 +211,7 @@ def summary_to_markdown(summary: Summary) -> str:
     if summary.spaces:
         out += ["", "## Breaks", ""]
         for space in summary.spaces:
-            back = (
-                f"back at {clock(space.returned_at)}"
-                if space.returned_at is not None
-                else "the session ended first"
-            )
+            back = f"back at {clock(space.returned_at)}" if space.returned_at is not None else "the session ended first"
             out.append(
                 f"- {who(space.who)} asked for space at {clock(space.requested_at)}, planning to be back at "
                 f"{clock(space.planned_return_at)}; {back}."

@@ -125,8 +125,7 @@ def snapshot_for(state: SessionState, participant: str, now: float) -> dict[str,
             "description": plan.description,
             "estimated_minutes": plan.estimated_minutes,
             "exercises": [
-                {"id": p.definition.id, "title": p.definition.title, "rounds": p.rounds}
-                for p in plan.exercises
+                {"id": p.definition.id, "title": p.definition.title, "rounds": p.rounds} for p in plan.exercises
             ],
         },
         "partners": list(state.partners),

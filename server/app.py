@@ -14,6 +14,7 @@ from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.stores.file import FileStore
 
 from rooms.runtime import LiveRuntime, RuntimeConfig
 from server.accounts.controller import AccountController
@@ -28,7 +29,7 @@ from server.live.endpoint import live_session
 from server.live.publisher import ChannelsPublisher, build_channels
 from server.pairing.controller import PairingController
 from server.settings import Settings
-from server.stores import build_store_registry
+from server.stores import SESSIONS_STORE, build_store_registry
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
@@ -53,6 +54,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
         app.state.live_runtime = runtime
         try:
+            sessions = stores.get(SESSIONS_STORE)
+            if isinstance(sessions, FileStore):  # Redis expires keys by itself; files need sweeping
+                await sessions.delete_expired()
             await runtime.recover()
             yield
         finally:

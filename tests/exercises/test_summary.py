@@ -82,3 +82,40 @@ def test_an_early_end_is_summarised_without_blame():
     run.do(BEN, End())
     text = summary_to_markdown(build_summary(run.state, ANA))
     assert "ended early. That's always fine." in text
+
+
+def test_a_private_reflection_written_before_an_early_end_is_kept_for_its_author_only() -> None:
+    from exercises import End, Ready, Submit, apply, build_summary, new_session, on_deadline, summary_to_markdown
+    from tests.exercises.exercise_helpers import catalogue
+
+    state = new_session(catalogue().plans["daily"], ("a", "b"), first_speaker="a")
+    state, _ = apply(state, "a", Ready(), 0.0)
+    state, _ = apply(state, "b", Ready(), 0.0)
+    while state.step is not None and state.step.exercise_index < 3:  # let the clock carry them on
+        state, _ = on_deadline(state, state.step.deadline or 0.0)
+    assert state.plan.exercises[state.step.exercise_index].definition.id == "private_reflection"
+
+    state, _ = apply(state, "a", Submit(step_no=state.step.no, value="only mine, unfinished"), 1.0)
+    state, events = apply(state, "b", End(), 2.0)
+    assert "only mine, unfinished" in summary_to_markdown(build_summary(state, "a"))
+    assert "only mine, unfinished" not in summary_to_markdown(build_summary(state, "b"))
+    assert "only mine, unfinished" not in str(build_summary(state, "b"))
+    assert all("only mine" not in str(e.payload) for e in events if e.audience != ("a",))
+
+
+def test_a_completed_session_records_each_answer_once() -> None:
+    from exercises import Ready, Submit, apply, new_session, on_deadline
+    from tests.exercises.exercise_helpers import catalogue
+
+    state = new_session(catalogue().plans["daily"], ("a", "b"), first_speaker="a")
+    state, _ = apply(state, "a", Ready(), 0.0)
+    state, _ = apply(state, "b", Ready(), 0.0)
+    while state.step is not None and state.step.exercise_index < 4:
+        state, _ = on_deadline(state, state.step.deadline or 0.0)
+    while state.phase != "ended":  # the check-out: both answer every step
+        no = state.step.no
+        state, _ = apply(state, "a", Submit(step_no=no, value=5), 1.0)
+        state, _ = apply(state, "b", Submit(step_no=no, value=6), 1.0)
+    keys = [(a.step_no, a.author) for a in state.answers]
+    assert len(keys) == len(set(keys))
+    assert state.end_reason == "completed"
