@@ -124,17 +124,17 @@ async def live_session(
     await socket.accept()
     connection = Connection(socket)
     subscriber = await channels.subscribe([personal_channel(str(session_id), participant)])
+    # Counted as present before catching up, so the first frame already lists them as connected; what
+    # `connect` publishes (participant_back, resumed) is in the catch-up and its queued copy is dropped.
+    await runtime.connect(session_id, participant)
     try:
         await send_catch_up(connection, runtime, session_id, participant, socket.query_params.get("since"))
         async with subscriber.run_in_background(connection.forward, join=False):
-            await runtime.connect(session_id, participant)
-            try:
-                await receive_loop(connection, runtime, session_id, participant)
-            finally:
-                await runtime.disconnect(session_id, participant)
+            await receive_loop(connection, runtime, session_id, participant)
     except WebSocketDisconnect:
         pass
     finally:
+        await runtime.disconnect(session_id, participant)
         await channels.unsubscribe(subscriber)
 
 

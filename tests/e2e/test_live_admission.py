@@ -26,6 +26,7 @@ async def test_both_partners_are_admitted(shared_server: LiveServer) -> None:
         live = await person.join(session["id"])
         await live.wait_for(lambda live=live: live.snapshot is not None)
         assert live.snapshot["you"] == person.id and live.snapshot["phase"] == "lobby"
+        assert person.id in live.connected
         await live.close()
 
 
