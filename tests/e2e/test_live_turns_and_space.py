@@ -16,15 +16,20 @@ async def through_check_in(a, s) -> None:
             await live.intent("submit", step_no=step_no, value=5)
 
 
+async def to_the_first_share(a, s) -> None:
+    """Through the check-in and "is now a good time?" of the deeper plan, to the first speaker's turn."""
+    await through_check_in(a, s)
+    good_time = (await a.wait_event("step_started", step_id="good_time"))["data"]
+    for live in (a, s):
+        await live.intent("submit", step_no=good_time["step_no"], value=True)
+
+
 async def test_the_step_announcement_tells_each_person_their_role_prompt_input_and_time(
     shared_server: LiveServer,
 ) -> None:
     alex, sam = await paired_couple(shared_server.url)
     _, a, s = await started_session(alex, sam, "deeper", first_speaker="me")
-    await through_check_in(a, s)
-    good_time = (await a.wait_event("step_started", step_id="good_time"))["data"]
-    for live in (a, s):
-        await live.intent("submit", step_no=good_time["step_no"], value=True)
+    await to_the_first_share(a, s)
     alex_view = (await a.wait_event("step_started", step_id="share"))["data"]
     sam_view = (await s.wait_event("step_started", step_id="share"))["data"]
     assert (alex_view["role"], alex_view["acting"]) == ("speaker", True)
@@ -37,10 +42,7 @@ async def test_the_step_announcement_tells_each_person_their_role_prompt_input_a
 async def test_only_the_person_whose_turn_it_is_can_act(shared_server: LiveServer) -> None:
     alex, sam = await paired_couple(shared_server.url)
     _, a, s = await started_session(alex, sam, "deeper", first_speaker="me")
-    await through_check_in(a, s)
-    good_time = (await a.wait_event("step_started", step_id="good_time"))["data"]
-    for live in (a, s):
-        await live.intent("submit", step_no=good_time["step_no"], value=True)
+    await to_the_first_share(a, s)
     share = (await s.wait_event("step_started", step_id="share"))["data"]
     seq_before = s.last_seq
     with pytest.raises(LiveError) as refused:
