@@ -465,10 +465,12 @@ def _complete_step(state: SessionState, now: float, events: Events, outcome: str
     required = required_authors(state, definition)
     answered_before = {a.author for a in state.answers if a.step_no == step.no}
     missing = [p for p in required if p not in step.answers and p not in answered_before]
+    # A "both" answer is revealed only when everyone answered: whoever waits out the clock must not see
+    # the other's answer without giving their own. Until then it stays its author's own, like a private one.
+    everyone_answered = all(p in step.answers for p in required)
+    keep_private = definition.role == "private" or (definition.role == "both" and not everyone_answered)
     held = [
-        _answer(state, p, step.answers[p], now, private=definition.role == "private")
-        for p in state.partners
-        if p in step.answers
+        _answer(state, p, step.answers[p], now, private=keep_private) for p in state.partners if p in step.answers
     ]
     timed_out = (
         [_answer(state, p, None, now, private=definition.role == "private", timed_out=True) for p in missing]
@@ -476,7 +478,7 @@ def _complete_step(state: SessionState, now: float, events: Events, outcome: str
         else []
     )
     state = replace(state, answers=(*state.answers, *held, *timed_out))
-    if definition.role == "both" and held:  # revealed together: nobody had to go first
+    if definition.role == "both" and held and not keep_private:  # revealed together: nobody went first
         events.append(
             everyone(
                 "answers_revealed",

@@ -64,6 +64,9 @@ def build_summary(state: SessionState, participant: str) -> Summary:
     partner = state.other(participant)
     definitions = [p.definition for p in state.plan.exercises]
     shared = [a for a in state.answers if not a.private]
+    # What this partner may see: everything shared plus their own answers that were never revealed
+    # (private reflections, and a "both" answer the other never matched).
+    visible = [a for a in state.answers if not a.private or a.author == participant]
     exchanges = _exchanges(state, shared)
     minutes = 0
     if state.started_at is not None and state.ended_at is not None:
@@ -83,13 +86,15 @@ def build_summary(state: SessionState, participant: str) -> Summary:
         partner_shared=tuple(e for e in exchanges if e.speaker == partner),
         together=tuple(
             _line(definitions[a.exercise_index], a)
-            for a in shared
+            for a in visible
             if a.role == "both" and definitions[a.exercise_index].category == "exercise"
         ),
-        scores=_scores(definitions, shared, participant, partner),
+        scores=_scores(definitions, visible, participant, partner),
         spaces=state.spaces,
         private_reflections=tuple(
-            _line(definitions[a.exercise_index], a) for a in state.answers if a.private and a.author == participant
+            _line(definitions[a.exercise_index], a)
+            for a in state.answers
+            if a.private and a.author == participant and a.role == "private"
         ),
     )
 

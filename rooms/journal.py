@@ -81,7 +81,7 @@ async def commit_transition(
                 at=event.at,
             )
         )
-    if new_state.phase == "ended" and not was_ended and new_state.started_at is not None:
+    if new_state.phase == "ended" and not was_ended:  # every ending, even before the first step
         for partner in new_state.partners:
             summary = build_summary(new_state, partner)
             db.add(
@@ -96,11 +96,16 @@ async def commit_transition(
     return stored
 
 
-async def events_since(db: AsyncSession, session_id: uuid.UUID, since: int, participant: str) -> list[StoredEvent]:
-    """What one participant missed after `since`, in order, without anything addressed to others."""
+async def events_since(
+    db: AsyncSession, session_id: uuid.UUID, since: int, until: int, participant: str
+) -> list[StoredEvent]:
+    """What one participant missed in (since, until], in order, without anything addressed to others.
+
+    `until` is the version the caller read: later events arrive live and must not be sent twice.
+    """
     rows = await db.exec(
         select(SessionEvent)
-        .where(SessionEvent.session_id == session_id, col(SessionEvent.seq) > since)
+        .where(SessionEvent.session_id == session_id, col(SessionEvent.seq) > since, col(SessionEvent.seq) <= until)
         .order_by(col(SessionEvent.seq))
     )
     events = [

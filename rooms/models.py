@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from rooms.timestamps import UTCDateTime, utcnow
@@ -17,6 +17,16 @@ class PracticeSession(SQLModel, table=True):
     `version` is the sequence number of the last stored event and fences concurrent writers."""
 
     __tablename__ = "practice_session"
+    __table_args__ = (
+        # One open session per couple, enforced by the database even when both partners click at once.
+        Index(
+            "uq_practice_session_open_per_couple",
+            "couple_id",
+            unique=True,
+            sqlite_where=text("status != 'ended'"),
+            postgresql_where=text("status != 'ended'"),
+        ),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     couple_id: uuid.UUID = Field(foreign_key="couple.id", index=True)

@@ -117,8 +117,11 @@ class LiveRuntime:
                 except journal.VersionConflict:
                     continue  # another process moved the session on: read again and re-apply
             room.participants = participants_of(new_state)
-            await fan_out(self.publisher, str(room.id), room.participants, stored)
-            self._schedule(room, new_state)
+            self._schedule(room, new_state)  # first: a failed publish must not leave the room without a timer
+            try:
+                await fan_out(self.publisher, str(room.id), room.participants, stored)
+            except Exception as exc:  # stored already: connected clients get it on their next reconnect
+                logger.error("publishing to session %s failed: %s", room.id, type(exc).__name__)
             return stored, new_state
         raise RuntimeError(f"session {room.id} kept changing under us")
 
@@ -143,11 +146,27 @@ class LiveRuntime:
 
     async def _wake_at(self, room: Room, when: float) -> None:
         await self._sleep_until(when)
-        try:
-            async with room.lock:
-                await self._transition(room, on_deadline)
-        except Exception as exc:  # a timer must never die silently; the payload is not logged (privacy)
-            logger.error("deadline of session %s failed: %s", room.id, type(exc).__name__)
+        await self._retrying("deadline", room, self._fire_deadline, room)
+
+    async def _fire_deadline(self, room: Room) -> None:
+        async with room.lock:
+            await self._transition(room, on_deadline)
+
+    async def _retrying(self, what: str, room: Room, action: Callable[..., Any], *args: Any) -> None:
+        """Timers must never die: a failure (database busy, publisher down) is logged and tried again."""
+        delay = 1.0
+        while True:
+            try:
+                await action(*args)
+                return
+            except SessionNotFound:
+                return
+            except Exception as exc:  # the payload is never logged (privacy), only what failed
+                logger.error(
+                    "%s of session %s failed (%s); retrying in %.0fs", what, room.id, type(exc).__name__, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     # ------------------------------------------------------------------ presence
 
@@ -155,8 +174,8 @@ class LiveRuntime:
         room = self._room(session_id)
         room.connections[participant] += 1
         if room.connections[participant] == 1:
-            _cancel(room.grace_tasks.pop(participant, None))
-            _cancel(room.abandon_task)
+            # Not cancelled: a timer may be mid-write. Unregistered, it finds itself stale and stops.
+            room.grace_tasks.pop(participant, None)
             room.abandon_task = None
             async with room.lock:
                 state = await self._state(room)
@@ -178,20 +197,20 @@ class LiveRuntime:
 
     async def _after_grace(self, room: Room, participant: str, when: float) -> None:
         await self._sleep_until(when)
-        if room.connections.get(participant):
-            return
-        try:
-            async with room.lock:
-                state = await self._state(room)
-                if state.phase != "ended" and participant in participants_of(state):
-                    already_away = any(p.kind == "away" and p.who == participant for p in state.pauses)
-                    if not already_away:
-                        await self._system(room, Away(participant=participant))
-                    else:
-                        self._schedule(room, state)
-            await announce_presence(self.publisher, str(room.id), room.participants, room.connected())
-        except Exception as exc:
-            logger.error("presence of session %s failed: %s", room.id, type(exc).__name__)
+        await self._retrying("presence", room, self._mark_away, room, participant, asyncio.current_task())
+
+    async def _mark_away(self, room: Room, participant: str, task: asyncio.Task[Any] | None) -> None:
+        async with room.lock:
+            if room.grace_tasks.get(participant) is not task or room.connections.get(participant):
+                return  # they came back in time (this timer was replaced or withdrawn)
+            room.grace_tasks.pop(participant, None)
+            state = await self._state(room)
+            if state.phase != "ended" and participant in participants_of(state):
+                if any(p.kind == "away" and p.who == participant for p in state.pauses):
+                    self._schedule(room, state)
+                else:
+                    await self._system(room, Away(participant=participant))
+        await announce_presence(self.publisher, str(room.id), room.participants, room.connected())
 
     def _schedule_abandon(self, room: Room, state: SessionState) -> None:
         if room.abandon_task is not None and not room.abandon_task.done():
@@ -204,14 +223,14 @@ class LiveRuntime:
 
     async def _abandon_at(self, room: Room, when: float) -> None:
         await self._sleep_until(when)
-        if room.connected():
-            return
-        try:
-            async with room.lock:
-                room.abandon_task = None
-                await self._system(room, Abandon())
-        except Exception as exc:
-            logger.error("abandoning session %s failed: %s", room.id, type(exc).__name__)
+        await self._retrying("abandonment", room, self._abandon, room, asyncio.current_task())
+
+    async def _abandon(self, room: Room, task: asyncio.Task[Any] | None) -> None:
+        async with room.lock:
+            if room.abandon_task is not task or room.connected():
+                return  # someone came back
+            room.abandon_task = None
+            await self._system(room, Abandon())
 
     async def _system(self, room: Room, intent: Intent) -> None:
         # Rejections are expected here (e.g. marking away someone in a session that just ended).
@@ -238,7 +257,8 @@ class LiveRuntime:
             if since is not None and since > row.version:
                 raise BadSequence(f"{since} > {row.version}")
             if since is not None and since >= 0 and row.version - since <= REPLAY_LIMIT:
-                return CatchUp(row.version, events=await journal.events_since(db, session_id, since, participant))
+                missed = await journal.events_since(db, session_id, since, row.version, participant)
+                return CatchUp(row.version, events=missed)
             state = decode_state(row.state)
             return CatchUp(row.version, snapshot=snapshot_for(state, participant, self.clock()))
 
@@ -255,11 +275,13 @@ class LiveRuntime:
             room = self._room(row.id)
             state = decode_state(row.state)
             room.participants = participants_of(state)
-            self._schedule(room, state)
-            # Nobody is connected to a fresh process: whoever does not come back within the grace is away.
-            for participant in state.partners:
-                if participant not in room.grace_tasks:
-                    self._start_grace(room, participant)
+            # Nobody is connected to a fresh process: pause at once (the clock stops now, not after a grace
+            # period), and each partner's return resumes it.
+            async with room.lock:
+                for participant in state.partners:
+                    if not any(p.kind == "away" and p.who == participant for p in state.pauses):
+                        await self._system(room, Away(participant=participant))
+                self._schedule(room, await self._state(room))
         return len(rows)
 
     async def close(self) -> None:

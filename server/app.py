@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -13,7 +12,6 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 
 from rooms.runtime import LiveRuntime, RuntimeConfig
@@ -30,8 +28,7 @@ from server.live.publisher import ChannelsPublisher, build_channels
 from server.pairing.controller import PairingController
 from server.settings import Settings
 from server.stores import SESSIONS_STORE, build_store_registry
-
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+from server.web import web_router
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -80,11 +77,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         }
     )
     session_auth = build_session_auth(secure=settings.cookie_secure, exclude=["^/schema"])
-    web = create_static_files_router(
-        path="/", directories=[WEB_DIR], html_mode=True, opt={"exclude_from_auth": True}, include_in_schema=False
-    )
     return Litestar(
-        route_handlers=[healthz, AccountController, PairingController, PracticeController, live_session, web],
+        route_handlers=[healthz, AccountController, PairingController, PracticeController, live_session, web_router()],
         plugins=[channels],
         dependencies={"db": Provide(provide_db_session)},
         state=state,

@@ -67,6 +67,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_practice_session_partner_a_id"), ["partner_a_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_practice_session_partner_b_id"), ["partner_b_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_practice_session_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "uq_practice_session_open_per_couple",
+            ["couple_id"],
+            unique=True,
+            sqlite_where=sa.text("status != 'ended'"),
+            postgresql_where=sa.text("status != 'ended'"),
+        )
 
     op.create_table(
         "session_event",
@@ -125,6 +132,11 @@ def downgrade() -> None:
 
     op.drop_table("session_event")
     with op.batch_alter_table("practice_session", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_practice_session_open_per_couple",
+            sqlite_where=sa.text("status != 'ended'"),
+            postgresql_where=sa.text("status != 'ended'"),
+        )
         batch_op.drop_index(batch_op.f("ix_practice_session_status"))
         batch_op.drop_index(batch_op.f("ix_practice_session_partner_b_id"))
         batch_op.drop_index(batch_op.f("ix_practice_session_partner_a_id"))

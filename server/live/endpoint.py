@@ -126,13 +126,17 @@ async def live_session(
     subscriber = await channels.subscribe([personal_channel(str(session_id), participant)])
     # Counted as present before catching up, so the first frame already lists them as connected; what
     # `connect` publishes (participant_back, resumed) is in the catch-up and its queued copy is dropped.
-    await runtime.connect(session_id, participant)
     try:
+        await runtime.connect(session_id, participant)
         await send_catch_up(connection, runtime, session_id, participant, socket.query_params.get("since"))
         async with subscriber.run_in_background(connection.forward, join=False):
             await receive_loop(connection, runtime, session_id, participant)
     except WebSocketDisconnect:
         pass
+    except Exception as exc:  # logged by type only: a message could quote someone's words
+        logger.error("live connection to session %s failed: %s", session_id, type(exc).__name__)
+        with contextlib.suppress(Exception):
+            await socket.close(code=1011, reason="internal_error")
     finally:
         await runtime.disconnect(session_id, participant)
         await channels.unsubscribe(subscriber)

@@ -61,7 +61,7 @@ def parse_client_frame(text: str) -> tuple[Any, str | None]:
     """Return (message, ref) or raise ProtocolError naming what is wrong."""
     try:
         raw = msgspec.json.decode(text)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise ProtocolError("invalid_json", "That message was not valid JSON.") from exc
     if not isinstance(raw, dict):
         raise ProtocolError("invalid_message", "A message must be a JSON object with a `type`.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from litestar.channels import ChannelsPlugin
@@ -12,6 +13,9 @@ from redis.asyncio import Redis
 from rooms.journal import StoredEvent
 from server.live.protocol import EventFrame, PresenceFrame, encode_frame
 from server.settings import Settings
+
+# A hung backend (Redis) must not hold a room's lock for ever.
+PUBLISH_TIMEOUT_SECONDS = 5
 
 
 def build_channels(settings: Settings) -> ChannelsPlugin:
@@ -32,8 +36,10 @@ class ChannelsPublisher:
     async def publish_event(self, channel: str, event: StoredEvent) -> None:
         frame = EventFrame(seq=event.seq, event=event.type, data=event.payload, at=event.at)
         # wait_published, not publish: a failing backend must surface here rather than stop silently.
-        await self.channels.wait_published(encode_frame(frame), [channel])
+        async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
+            await self.channels.wait_published(encode_frame(frame), [channel])
 
     async def publish_presence(self, channel: str, connected: list[str]) -> None:
         frame = PresenceFrame(connected=connected, server_time=time.time())
-        await self.channels.wait_published(encode_frame(frame), [channel])
+        async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
+            await self.channels.wait_published(encode_frame(frame), [channel])

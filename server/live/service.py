@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises import choose_first_speaker, new_session
+from exercises import End, IntentRejected, choose_first_speaker, new_session
 from exercises.plans import Plan
 from exercises.state import encode_state
 from rooms.catalogue import builtin_catalogue
 from rooms.models import PracticeSession, SessionSummary
+from rooms.runtime import LiveRuntime, SessionNotFound
 from server.errors import ApiError
 from server.live.models import PlanPublic, SessionPublic, SummaryListItem, SummaryPublic
-from server.models import User
+from server.models import Couple, User
 from server.pairing.service import current_members, current_membership
 
 
@@ -53,9 +56,7 @@ async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_sp
         )
     )
     if ongoing.first() is not None:
-        raise ApiError(
-            409, "session_in_progress", "You already have a session open together. Join it, or end it first."
-        )
+        raise _in_progress()
     partners = (str(user.id), str(partner_id))
     if first_speaker == "me":
         speaker = partners[0]
@@ -74,8 +75,16 @@ async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_sp
         state=encode_state(state),
     )
     db.add(row)
-    await db.commit()
+    try:
+        await db.commit()
+    except IntegrityError as exc:  # the partner started one at the same moment
+        await db.rollback()
+        raise _in_progress() from exc
     return row
+
+
+def _in_progress() -> ApiError:
+    return ApiError(409, "session_in_progress", "You already have a session open together. Join it, or end it first.")
 
 
 def _is_partner(row: PracticeSession, user_id: uuid.UUID) -> bool:
@@ -88,7 +97,21 @@ async def session_for_participant(
     row = await db.get(PracticeSession, session_id)
     if row is None or not (_is_partner(row, user_id) or row.facilitator_id == user_id):
         return None
+    if row.status != "ended":
+        couple = await db.get(Couple, row.couple_id)
+        if couple is None or couple.ended_at is not None:
+            return None  # the couple has split: nobody may reach the other through an old session
     return row
+
+
+async def end_open_sessions(db: AsyncSession, runtime: LiveRuntime, *, couple_id: uuid.UUID, user: User) -> None:
+    """When someone leaves the couple, their open session ends too (ended early, by them)."""
+    rows = await db.exec(
+        select(PracticeSession).where(PracticeSession.couple_id == couple_id, col(PracticeSession.status) != "ended")
+    )
+    for row in rows.all():
+        with contextlib.suppress(IntentRejected, SessionNotFound):
+            await runtime.apply_intent(row.id, str(user.id), End())
 
 
 async def get_session(db: AsyncSession, *, session_id: uuid.UUID, user: User) -> PracticeSession:

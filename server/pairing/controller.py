@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.live.service import end_open_sessions
 from server.models import Invite, User
 from server.models.couples import CouplePublic, InvitePreview, InvitePublic
 from server.models.timestamps import utcnow
@@ -91,5 +92,8 @@ class PairingController(Controller):
         summary="Leave my couple (for both of us; each keeps their history)",
         responses=error_responses(401, 404),
     )
-    async def leave_couple(self, request: Request[User, Any, Any], db: AsyncSession) -> None:
+    async def leave_couple(self, request: Request[User, Any, Any], db: AsyncSession, state: State) -> None:
+        membership = await service.current_membership(db, user_id=request.user.id)
+        if membership is not None:
+            await end_open_sessions(db, state.live_runtime, couple_id=membership.couple_id, user=request.user)
         await service.leave_couple(db, user=request.user)

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from websockets.asyncio.client import connect
 
-from server.live.client import Account
+from server.live.client import Account, LiveError
 from tests.e2e.conftest import LiveServer
 from tests.e2e.live_helpers import paired_couple
 from tests.helpers import DEFAULT_PASSWORD, random_email
@@ -91,3 +91,17 @@ async def test_the_partner_sees_the_session_and_strangers_do_not(shared_server: 
         assert await stranger.sessions() == []
         with pytest.raises(Exception, match="404"):
             await stranger.call("GET", f"/api/sessions/{session['id']}")
+
+
+async def test_leaving_the_couple_ends_the_open_session_for_both(shared_server: LiveServer) -> None:
+    alex, sam = await paired_couple(shared_server.url)
+    session = await alex.start_session("daily")
+    s = await sam.join(session["id"])
+    await s.intent("ready")
+    await alex.call("DELETE", "/api/couple")
+    ended = await s.wait_event("session_ended")
+    assert ended["data"]["reason"] == "ended_early" and ended["data"]["by"] == alex.id
+    assert (await sam.sessions())[0]["status"] == "ended"
+    with pytest.raises(LiveError) as refused:
+        await s.intent("ready")
+    assert refused.value.code == "session_ended"

@@ -33,6 +33,7 @@ async def still_alive(a: LiveSession, s: LiveSession) -> None:
     ("frame", "code"),
     [
         ("{not json", "invalid_json"),
+        ("[" * 8000, "invalid_json"),
         (b"\x00\x01binary", "binary_not_supported"),
         ('{"type": "dance"}', "unknown_type"),
         ('{"step_no": 1}', "invalid_message"),

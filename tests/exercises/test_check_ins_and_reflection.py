@@ -23,12 +23,15 @@ def test_check_in_answers_are_held_until_both_are_in_then_revealed_together():
     assert run.step_id == "calm"
 
 
-def test_when_only_one_answers_in_time_that_answer_is_revealed_and_the_other_marked_missing():
+def test_when_only_one_answers_in_time_nothing_is_revealed_and_the_answer_stays_its_authors():
     run = Run(plan_of("check_in"))
     run.submit(ANA, 4)
     events = run.advance(60)
-    assert of_type(events, "answers_revealed")[0].payload["answers"] == {ANA: 4}
+    assert of_type(events, "answers_revealed") == []  # Ben waited out the clock: he must not see Ana's answer
     assert of_type(events, "step_completed")[0].payload["missing"] == [BEN]
+    kept = [a for a in run.state.answers if a.author == ANA and a.step_id == "connected"]
+    assert kept and kept[0].private and kept[0].value == 4
+    assert "4" not in repr(snapshot_for(run.state, BEN, run.now)["transcript"])
 
 
 def reflect_privately(run: Run) -> None:
@@ -72,3 +75,13 @@ def test_a_private_reflection_that_times_out_is_recorded_as_missing_and_moves_on
     assert run.where[0] == "check_out"
     missing = next(a for a in run.state.answers if a.author == ANA and a.step_id == "reflect")
     assert missing.timed_out and missing.private
+
+
+def test_an_unmatched_check_in_score_counts_in_its_authors_summary_only():
+    run = Run(plan_of("check_in"))
+    run.submit(ANA, 4)
+    run.advance(60)
+    ana_scores = build_summary(run.state, ANA).scores
+    ben_scores = build_summary(run.state, BEN).scores
+    assert [s.yours_before for s in ana_scores if s.yours_before is not None] == [4]
+    assert all(s.partners_before is None for s in ben_scores)

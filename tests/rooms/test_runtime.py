@@ -168,9 +168,33 @@ async def test_recovery_rearms_timers_after_a_restart(harness: Harness, settings
         clock=harness.clock,
     )
     assert await fresh.recover() == 1
+    # Nobody is connected to a fresh process: the clock stops at once, not after a grace period.
+    assert {e.type for e in publisher.events_for(session_id, a)} >= {"participant_away", "paused"}
+    harness.clock.advance(step["remaining"] + 60)
+    await harness.settle()
+    assert not any(e.type == "step_completed" for e in publisher.events_for(session_id, a))
     await fresh.connect(session_id, a)
     await fresh.connect(session_id, b)
+    assert [e.type for e in publisher.events_for(session_id, a)][-1] == "resumed"
     harness.clock.advance(step["remaining"] + 1)
     await harness.settle()
     assert any(e.type == "step_completed" for e in publisher.events_for(session_id, a))
     await fresh.close()
+
+
+async def test_a_failing_publisher_never_stops_the_rooms_clock(harness: Harness) -> None:
+    session_id, a, _b = await start(harness)
+    step = step_of(harness, session_id, a)
+
+    async def broken(*_args: object) -> None:
+        raise ConnectionError("the pub/sub backend is down")
+
+    working = harness.publisher.publish_event
+    harness.publisher.publish_event = broken  # type: ignore[method-assign]
+    harness.clock.advance(step["remaining"] - 29)  # the warning fails to publish
+    await harness.settle()
+    harness.publisher.publish_event = working  # type: ignore[method-assign]
+    harness.clock.advance(30)
+    await harness.settle()
+    completed = [e for e in harness.publisher.events_for(session_id, a) if e.type == "step_completed"]
+    assert completed and completed[0].payload["step_no"] == step["step_no"]

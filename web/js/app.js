@@ -1,0 +1,101 @@
+// Bootstraps the app: who is signed in, the page for the current path, and links that stay in the app.
+import { api } from "./api.js";
+import { h } from "./dom.js";
+import { showAuth } from "./views/auth.js";
+import { showHistory } from "./views/history.js";
+import { showHome } from "./views/home.js";
+import { showInvite } from "./views/invite.js";
+import { showSession } from "./views/session.js";
+import { showSummary } from "./views/summary.js";
+import { showWelcome } from "./views/welcome.js";
+
+export const app = { me: null, config: { help_url: "" }, leave: null };
+
+const routes = [
+  [/^\/$/, () => (app.me ? showHome(app) : showWelcome(app))],
+  [/^\/signin$/, () => showAuth(app, "signin")],
+  [/^\/signup$/, () => showAuth(app, "signup")],
+  [/^\/home$/, () => showHome(app), true],
+  [/^\/history$/, () => showHistory(app), true],
+  [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
+  [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
+  [/^\/summary\/([^/]+)$/, (id) => showSummary(app, id), true],
+];
+
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState({}, "", path); else history.pushState({}, "", path);
+  render();
+}
+
+function render() {
+  if (app.leave) { app.leave(); app.leave = null; } // a live page closes its socket when you move on
+  const path = location.pathname;
+  for (const [pattern, view, needsSignIn] of routes) {
+    const match = path.match(pattern);
+    if (!match) continue;
+    if (needsSignIn && !app.me) {
+      sessionStorage.setItem("duologue.next", path);
+      navigate("/signin", { replace: true });
+      return;
+    }
+    renderNav();
+    view(...match.slice(1));
+    return;
+  }
+  navigate("/", { replace: true });
+}
+
+export function renderNav() {
+  const nav = document.getElementById("account-nav");
+  if (app.me) {
+    nav.replaceChildren(
+      h("a", { href: "/home", "data-link": true }, "Home"),
+      h("a", { href: "/history", "data-link": true }, "History"),
+      h("span", { class: "hint" }, `Signed in as ${app.me.display_name}`),
+      h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out"));
+  } else {
+    nav.replaceChildren(
+      h("a", { href: "/signin", "data-link": true }, "Sign in"),
+      h("a", { href: "/signup", "data-link": true }, "Sign up"));
+  }
+}
+
+async function signOut() {
+  await api("DELETE", "/api/session").catch(() => {});
+  app.me = null;
+  navigate("/");
+}
+
+/** After signing in: go where the person was heading (an invite link, a session), or home. */
+export function continueAfterSignIn() {
+  const next = sessionStorage.getItem("duologue.next");
+  sessionStorage.removeItem("duologue.next");
+  navigate(next || "/home");
+}
+
+function renderCareNote() {
+  const footer = document.getElementById("care-note");
+  footer.replaceChildren(h("p", {},
+    "Duologue is a place to practise, not therapy. If things feel too heavy, or you don't feel safe, ",
+    h("a", { href: app.config.help_url, rel: "noopener", target: "_blank" }, "find support near you"),
+    ". You deserve it."));
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-link]");
+  if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  event.preventDefault();
+  navigate(link.getAttribute("href"));
+});
+window.addEventListener("popstate", render);
+
+async function start() {
+  [app.me, app.config] = await Promise.all([
+    api("GET", "/api/me").catch(() => null),
+    api("GET", "/api/config").catch(() => app.config),
+  ]);
+  renderCareNote();
+  render();
+}
+
+start();

@@ -1,0 +1,145 @@
+import { api } from "../api.js";
+import { navigate } from "../app.js";
+import { field, formatDate, h, mount } from "../dom.js";
+
+const POLL_MS = 4000;
+
+export async function showHome(app) {
+  const partnerArea = h("section", { "aria-labelledby": "partner-heading" });
+  const practiceArea = h("section", { "aria-labelledby": "practice-heading" });
+  const historyArea = h("section", { "aria-labelledby": "history-heading" });
+  mount(h("h1", {}, `Hello, ${app.me.display_name}`), partnerArea, practiceArea, historyArea);
+
+  let couple = null;
+  let lastSessionsKey = "";
+  async function refresh() {
+    couple = await api("GET", "/api/couple").catch(() => null);
+    renderPartner(partnerArea, couple, refresh);
+    const sessions = await api("GET", "/api/sessions").catch(() => []);
+    const key = JSON.stringify(sessions.map((s) => [s.id, s.status]));
+    if (key !== lastSessionsKey || !practiceArea.hasChildNodes() || couple?.partner?.id !== practiceArea.dataset.partner) {
+      practiceArea.dataset.partner = couple?.partner?.id ?? "";
+      lastSessionsKey = key;
+      await renderPractice(practiceArea, couple, sessions);
+      renderHistory(historyArea, sessions);
+    }
+  }
+  await refresh();
+  // A partner who pairs or starts a session shows up here by itself, without reloading.
+  const timer = setInterval(async () => {
+    const [nowCouple, sessions] = await Promise.all([
+      api("GET", "/api/couple").catch(() => null), api("GET", "/api/sessions").catch(() => null)]);
+    const coupleChanged = (nowCouple?.partner?.id ?? null) !== (couple?.partner?.id ?? null);
+    if (coupleChanged || (sessions && JSON.stringify(sessions.map((s) => [s.id, s.status])) !== lastSessionsKey)) refresh();
+  }, POLL_MS);
+  app.leave = () => clearInterval(timer);
+}
+
+function renderPartner(area, couple, refresh) {
+  if (couple?.partner) {
+    area.replaceChildren(
+      h("h2", { id: "partner-heading" }, "Your partner"),
+      h("div", { class: "card" },
+        h("p", {}, `You're paired with ${couple.partner.display_name}.`),
+        couple.partner.email ? h("p", { class: "hint" }, couple.partner.email) : null,
+        h("button", { type: "button", class: "quiet", onclick: () => leaveCouple(refresh) }, "Leave this couple")));
+    return;
+  }
+  const inviteOut = h("div", { "aria-live": "polite" });
+  const codeInput = h("input", { type: "text", name: "code", autocomplete: "off", spellcheck: "false", maxlength: 20 });
+  const acceptForm = h("form", {},
+    field({ id: "invite-code", label: "Have a code from your partner?", input: codeInput, hint: "For example K7QM4-XTR9B" }),
+    h("button", { type: "submit", class: "secondary" }, "Use this code"));
+  acceptForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (codeInput.value.trim()) navigate(`/invite/${encodeURIComponent(codeInput.value.trim())}`);
+  });
+  area.replaceChildren(
+    h("h2", { id: "partner-heading" }, "Pair with your partner"),
+    h("div", { class: "card stack" },
+      h("p", {}, "Duologue is for two. Invite your partner with a link or a code they can type."),
+      h("button", { type: "button", onclick: () => createInvite(inviteOut) }, "Invite my partner"),
+      inviteOut),
+    h("div", { class: "card" }, acceptForm));
+}
+
+async function createInvite(out) {
+  try {
+    const invite = await api("POST", "/api/invites");
+    const copy = h("button", { type: "button", class: "secondary", onclick: async () => {
+      await navigator.clipboard?.writeText(invite.link).catch(() => {});
+      copy.textContent = "Link copied";
+    } }, "Copy the link");
+    out.replaceChildren(h("div", { class: "stack" },
+      h("p", {}, "Send this link to your partner, or read them the code. It works once, for 72 hours."),
+      h("p", {}, "Code: ", h("span", { class: "code", "data-testid": "invite-code" }, invite.code)),
+      h("p", {}, "Link: ", h("a", { href: invite.link, "data-testid": "invite-link" }, invite.link)),
+      copy,
+      h("button", { type: "button", class: "quiet", onclick: async () => {
+        await api("DELETE", `/api/invites/${invite.code}`).catch(() => {});
+        out.replaceChildren(h("p", {}, "That invite is cancelled."));
+      } }, "Cancel this invite")));
+  } catch (error) {
+    out.replaceChildren(h("p", { class: "form-error", role: "alert" }, error.message));
+  }
+}
+
+async function leaveCouple(refresh) {
+  if (!confirm("Leave this couple? You each keep your own history.")) return;
+  await api("DELETE", "/api/couple").catch(() => {});
+  refresh();
+}
+
+async function renderPractice(area, couple, sessions) {
+  const open = sessions.find((s) => s.status !== "ended");
+  area.replaceChildren(h("h2", { id: "practice-heading" }, "Practise together"));
+  if (!couple?.partner) {
+    area.append(h("p", { class: "hint" }, "Once you're paired, you can start a session here."));
+    return;
+  }
+  if (open) {
+    const who = open.started_by_me ? "You started a session" : `${open.partner_display_name} started a session`;
+    area.append(h("div", { class: "card stack", "data-testid": "open-session" },
+      h("p", {}, `${who}: ${open.plan_title}.`),
+      h("a", { class: "button", href: `/session/${open.id}`, "data-link": true },
+        open.started_by_me ? "Go to the session" : "Join the session")));
+    return;
+  }
+  const plans = await api("GET", "/api/plans").catch(() => []);
+  const form = h("form", { class: "card" },
+    h("fieldset", {},
+      h("legend", {}, "Choose a plan"),
+      plans.map((plan, index) => h("label", { class: "plan-option" },
+        h("input", { type: "radio", name: "plan", value: plan.id, checked: index === 0 }),
+        " ", h("strong", {}, plan.title), ` · about ${plan.estimated_minutes} minutes`,
+        h("span", { class: "hint", style: "display:block" }, plan.description)))),
+    h("fieldset", {},
+      h("legend", {}, "Who speaks first?"),
+      [["random", "Let Duologue choose"], ["me", "Me"], ["partner", couple.partner.display_name]].map(([value, label], i) =>
+        h("label", { class: "choice" }, h("input", { type: "radio", name: "first", value, checked: i === 0 }), label))),
+    h("p", { class: "form-error", role: "alert", hidden: true }),
+    h("button", { type: "submit" }, "Start a session"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    try {
+      const session = await api("POST", "/api/sessions", { plan_id: data.get("plan"), first_speaker: data.get("first") });
+      navigate(`/session/${session.id}`);
+    } catch (error) {
+      const slot = form.querySelector(".form-error");
+      slot.textContent = error.message;
+      slot.hidden = false;
+    }
+  });
+  area.append(form);
+}
+
+function renderHistory(area, sessions) {
+  const past = sessions.filter((s) => s.status === "ended" && s.summary_available).slice(0, 5);
+  area.replaceChildren(h("h2", { id: "history-heading" }, "Recent sessions"),
+    past.length
+      ? h("ul", { class: "summary-list" }, past.map((s) => h("li", {},
+        h("a", { href: `/summary/${s.id}`, "data-link": true }, `${s.plan_title}, ${formatDate(s.started_at || s.created_at)}`))))
+      : h("p", { class: "hint" }, "Your summaries will appear here after your first session."),
+    h("p", {}, h("a", { href: "/history", "data-link": true }, "All your sessions")));
+}
