@@ -469,9 +469,7 @@ def _complete_step(state: SessionState, now: float, events: Events, outcome: str
     # the other's answer without giving their own. Until then it stays its author's own, like a private one.
     everyone_answered = all(p in step.answers for p in required)
     keep_private = definition.role == "private" or (definition.role == "both" and not everyone_answered)
-    held = [
-        _answer(state, p, step.answers[p], now, private=keep_private) for p in state.partners if p in step.answers
-    ]
+    held = [_answer(state, p, step.answers[p], now, private=keep_private) for p in state.partners if p in step.answers]
     timed_out = (
         [_answer(state, p, None, now, private=definition.role == "private", timed_out=True) for p in missing]
         if outcome == "timed_out"

@@ -131,6 +131,13 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     await expect(sam.get_by_test_id("breathing-guide")).to_be_visible()
     await expect(alex.get_by_test_id("breathing-guide")).to_be_visible()
     await check_screen(alex, "07-breathing")
+    # One server start time: both circles say the same thing at the same moment.
+    same = 0
+    for _ in range(6):
+        words = {await page.locator(".breath-word").text_content() for page in (alex, sam)}
+        same += len(words) == 1
+        await alex.wait_for_timeout(700)
+    assert same >= 5, "the two breathing guides are out of step"
     await sam.wait_for_timeout(3000)
     before = seconds_left(await alex.locator(".timer").text_content())
     await sam.reload()
@@ -147,6 +154,7 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     # --- Small truths, round 1: Alex speaks, Sam reflects; "not quite" once, then a second reflection
     await expect(alex.get_by_test_id("turn")).to_contain_text("Your turn: you're the speaker")
     await expect(sam.get_by_test_id("turn")).to_contain_text("Alex's turn. You're the listener")
+    await expect(alex.locator("#announcer")).to_contain_text("Your turn")  # said to screen readers once
     await choose(alex, "Gratitude")
     await answer_text(alex, "I felt grateful when you made tea without asking.")
     await expect(sam.get_by_test_id("transcript")).to_contain_text("I felt grateful when you made tea")
@@ -169,6 +177,7 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     await expect(alex.get_by_test_id("pause-area")).to_contain_text("Sam asked for some space and plans to be back at")
     await expect(sam.get_by_test_id("pause-area")).to_contain_text("You're taking some space")
     await expect(alex.locator(".timer")).to_contain_text("(paused)")
+    await expect(alex.locator("#announcer")).to_contain_text("Sam asked for some space")
     await check_screen(alex, "11-partner-took-space")
     await sam.get_by_role("button", name="I'm back").click()
     await expect(alex.get_by_test_id("pause-area")).to_be_empty()

@@ -34,7 +34,7 @@ def test_the_summary_pairs_what_each_shared_with_how_it_was_reflected():
     labels = [(line.label, line.author) for line in exchange.lines]
     assert labels[:4] == [
         ("The feeling", ANA),
-        ("What you shared", ANA),
+        ("What was shared", ANA),
         ("Reflected back", BEN),
         ("Did it land?", ANA),
     ]

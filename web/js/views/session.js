@@ -26,6 +26,8 @@ export async function showSession(app, sessionId) {
     phase: "lobby", step: null, ready: [], pauses: [], transcript: [], answered: [], connected: [],
     ended: null, partner: null, facilitator: null, plan: null, myAnswerSent: false,
   };
+  // What each step asked, learned from its announcement, so answers read as "How calm: 5 of 7".
+  const stepInfo = new Map();
   const nameOf = (id) => (id === me ? "You" : id === model.facilitator ? "The facilitator" : info.partner_display_name || "Your partner");
 
   // ---- page skeleton: built once, parts updated in place so typing is never lost
@@ -42,7 +44,7 @@ export async function showSession(app, sessionId) {
   const timer = h("span", { class: "timer", "aria-hidden": "false" });
 
   mount(
-    h("h1", {}, info.plan_title),
+    h("h1", {}, `${info.plan_title} practice with ${info.partner_display_name}`),
     h("div", { class: "status-bar" }, connection, presence),
     pauseArea,
     stage,
@@ -90,6 +92,7 @@ export async function showSession(app, sessionId) {
       ended: state.ended, plan: state.plan, facilitator: state.facilitator, connected,
       partner: state.partners.find((p) => p !== me) ?? null, myAnswerSent: state.your_answer !== null,
     });
+    if (state.step) stepInfo.set(state.step.step_no, { title: state.step.step_title, input: state.step.input });
     model.transcript = [];
     transcriptList.replaceChildren();
     for (const answer of state.transcript) addToTranscript(answer);
@@ -101,6 +104,7 @@ export async function showSession(app, sessionId) {
       case "session_started": model.phase = "running"; announce("The session has started."); break;
       case "exercise_started": announce(`Next: ${d.title}.`); break;
       case "step_started": {
+        stepInfo.set(d.step_no, { title: d.step_title, input: d.input });
         const wasMine = model.step?.acting;
         model.step = d; model.answered = []; model.myAnswerSent = false;
         if (d.acting && d.role !== "both" && d.role !== "private") announce(`Your turn. ${d.prompt}`);
@@ -108,11 +112,11 @@ export async function showSession(app, sessionId) {
         else if (d.acting) announce(d.prompt);
         break;
       }
-      case "answer_shared": addToTranscript({ author: d.author, value: d.value, step_id: d.step_id, exercise_id: d.exercise_id, private: false }); break;
+      case "answer_shared": addToTranscript({ author: d.author, value: d.value, step_no: d.step_no, step_id: d.step_id, private: false }); break;
       case "answers_revealed":
-        for (const [author, value] of Object.entries(d.answers)) addToTranscript({ author, value, step_id: d.step_id, private: false, revealed: true });
+        for (const [author, value] of Object.entries(d.answers)) addToTranscript({ author, value, step_no: d.step_no, step_id: d.step_id, private: false });
         break;
-      case "private_answer_saved": addToTranscript({ author: me, value: d.value, step_id: d.step_id, private: true }); break;
+      case "private_answer_saved": addToTranscript({ author: me, value: d.value, step_no: d.step_no, step_id: d.step_id, private: true }); break;
       case "answer_received": model.answered = [...new Set([...model.answered, d.participant])]; if (d.participant === me) model.myAnswerSent = true; break;
       case "warning": announce("About 30 seconds left for this step."); break;
       case "paused": if (model.step) { model.step = { ...model.step, deadline: null, remaining: d.remaining, paused: true }; } break;
@@ -143,13 +147,24 @@ export async function showSession(app, sessionId) {
     }
   }
 
+  function describe(answer) {
+    const info = stepInfo.get(answer.step_no);
+    const spec = info?.input;
+    let value = String(answer.value);
+    if (spec?.options) value = spec.options.find((o) => o.value === answer.value)?.label ?? value;
+    else if (spec?.kind === "rating") value = `${answer.value} of ${spec.scale}`;
+    const title = info?.title ?? answer.step_id.replaceAll("_", " ");
+    return { title, value };
+  }
+
   function addToTranscript(answer) {
     if (answer.value === null || answer.value === undefined || answer.value === true) return; // "ready" clicks say nothing
     model.transcript.push(answer);
-    const label = answer.private ? "Only you can see this" : null;
+    const { title, value } = describe(answer);
     transcriptList.append(h("li", {},
-      h("span", { class: "who" }, `${nameOf(answer.author)}: `), String(answer.value),
-      label ? h("span", { class: "private-note", style: "display:block" }, label) : null));
+      h("span", { class: "who" }, `${nameOf(answer.author)}`), h("span", { class: "hint" }, ` · ${title}`),
+      h("span", { style: "display:block" }, value),
+      answer.private ? h("span", { class: "private-note", style: "display:block" }, "Only you can see this") : null));
   }
 
   // ---- drawing
@@ -216,7 +231,7 @@ export async function showSession(app, sessionId) {
           : `${nameOf(step.role === "listener" ? step.speaker : step.listener)}'s turn. You're the ${step.role}.`;
     stage.replaceChildren(
       h("p", { class: "hint" }, `${step.exercise_title} · round ${step.round} of ${step.rounds} · ${step.step_title}`),
-      h("p", { class: `turn${yours ? " yours" : ""}`, "data-testid": "turn" }, yours ? "▶ " : "⏸ ", turnText),
+      h("p", { class: `turn${yours ? " yours" : ""}`, "data-testid": "turn" }, h("span", { "aria-hidden": "true" }, yours ? "▶ " : "◇ "), turnText),
       h("p", { class: "prompt", "data-testid": "prompt" }, step.prompt),
       h("p", {}, "Time left: ", timer));
     if (step.input.kind === "guide") {
