@@ -21,6 +21,7 @@ from server.accounts.sessions import build_session_auth
 from server.accounts.throttle import SignInThrottle
 from server.db import create_engine, provide_db_session, session_factory
 from server.errors import EXCEPTION_HANDLERS
+from server.facilitation.controller import FacilitatorController, PartnerFacilitationController
 from server.health import healthz
 from server.live.controller import PracticeController
 from server.live.endpoint import live_session
@@ -78,7 +79,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     session_auth = build_session_auth(secure=settings.cookie_secure, exclude=["^/schema"])
     return Litestar(
-        route_handlers=[healthz, AccountController, PairingController, PracticeController, live_session, web_router()],
+        route_handlers=[
+            healthz,
+            AccountController,
+            PairingController,
+            PracticeController,
+            PartnerFacilitationController,
+            FacilitatorController,
+            live_session,
+            web_router(),
+        ],
         plugins=[channels],
         dependencies={"db": Provide(provide_db_session)},
         state=state,

@@ -21,6 +21,9 @@ APP_PATHS = [
     "/invite/{code:str}",
     "/session/{session_id:str}",
     "/summary/{session_id:str}",
+    "/facilitator",
+    "/facilitator-invite/{code:str}",
+    "/facilitator/session/{session_id:str}",
 ]
 
 

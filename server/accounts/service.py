@@ -20,7 +20,12 @@ async def get_user_by_email(db: AsyncSession, *, email: str) -> User | None:
 async def create_user(db: AsyncSession, *, data: UserCreate, passwords: PasswordService) -> User:
     if await get_user_by_email(db, email=data.email):
         raise _email_taken()
-    user = User(email=data.email, display_name=data.display_name, password_hash=await passwords.hash(data.password))
+    user = User(
+        email=data.email,
+        display_name=data.display_name,
+        password_hash=await passwords.hash(data.password),
+        is_facilitator=data.is_facilitator,
+    )
     db.add(user)
     try:
         await db.commit()

@@ -33,6 +33,7 @@ class SessionPublic(SQLModel):
     ended_at: datetime | None
     started_by_me: bool
     partner_display_name: str | None
+    facilitator_display_name: str | None = Field(default=None, description="when a facilitator runs it")
     live_path: str = Field(description="websocket path; add ?since=<last seq seen> when reconnecting")
     summary_available: bool
 

@@ -135,6 +135,12 @@ class PresenceFrame(_Frame, tag="presence"):
     server_time: float
 
 
+class RevokedFrame(_Frame, tag="revoked"):
+    """Your access ended (a partner unlinked you as facilitator); the socket closes with `code` next."""
+
+    code: int
+
+
 class PongFrame(_Frame, tag="pong"):
     ref: str | None
     server_time: float
@@ -148,6 +154,7 @@ SERVER_FRAMES: tuple[type[_Frame], ...] = (
     ErrorFrame,
     PresenceFrame,
     PongFrame,
+    RevokedFrame,
 )
 
 _encoder = msgspec.json.Encoder()
@@ -163,6 +170,10 @@ class _Peek(msgspec.Struct):
 
 
 _peek_decoder = msgspec.json.Decoder(_Peek)
+
+
+def peek_type(data: bytes) -> str:
+    return _peek_decoder.decode(data).type
 
 
 def peek_seq(data: bytes) -> int | None:

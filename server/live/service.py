@@ -101,7 +101,16 @@ async def session_for_participant(
         couple = await db.get(Couple, row.couple_id)
         if couple is None or couple.ended_at is not None:
             return None  # the couple has split: nobody may reach the other through an old session
+    if user_id == row.facilitator_id and not await _facilitator_still_linked(db, row):
+        return None  # unlinked by a partner: the facilitator's access ended at once
     return row
+
+
+async def _facilitator_still_linked(db: AsyncSession, row: PracticeSession) -> bool:
+    from server.facilitation.service import is_linked  # facilitation builds on live sessions, not the reverse
+
+    assert row.facilitator_id is not None
+    return await is_linked(db, facilitator_id=row.facilitator_id, couple_id=row.couple_id)
 
 
 async def end_open_sessions(db: AsyncSession, runtime: LiveRuntime, *, couple_id: uuid.UUID, user: User) -> None:
@@ -133,6 +142,7 @@ async def list_sessions(db: AsyncSession, *, user: User) -> list[PracticeSession
 async def to_public(db: AsyncSession, row: PracticeSession, user: User) -> SessionPublic:
     partner_id = row.partner_b_id if row.partner_a_id == user.id else row.partner_a_id
     partner = await db.get(User, partner_id)
+    facilitator = await db.get(User, row.facilitator_id) if row.facilitator_id else None
     summary = await db.exec(
         select(SessionSummary.id).where(SessionSummary.session_id == row.id, SessionSummary.user_id == user.id)
     )
@@ -147,6 +157,7 @@ async def to_public(db: AsyncSession, row: PracticeSession, user: User) -> Sessi
         ended_at=row.ended_at,
         started_by_me=row.created_by_id == user.id,
         partner_display_name=partner.display_name if partner else None,
+        facilitator_display_name=facilitator.display_name if facilitator else None,
         live_path=f"/api/sessions/{row.id}/live",
         summary_available=summary.first() is not None,
     )

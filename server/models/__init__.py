@@ -2,6 +2,19 @@
 
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
 from server.models.couples import Couple, CoupleMember, Invite
+from server.models.facilitation import FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent
 from server.models.users import User
 
-__all__ = ["Couple", "CoupleMember", "Invite", "PracticeSession", "SessionEvent", "SessionSummary", "User"]
+__all__ = [
+    "Couple",
+    "CoupleMember",
+    "FacilitatorLink",
+    "FacilitatorNote",
+    "Invite",
+    "PracticeSession",
+    "SavedPlan",
+    "SessionEvent",
+    "SessionSummary",
+    "SummaryConsent",
+    "User",
+]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from server.models.timestamps import UTCDateTime, utcnow
@@ -51,17 +52,20 @@ class UserCreate(SQLModel):
     email: Email
     display_name: DisplayName
     password: Password
+    is_facilitator: bool = False
 
 
 class UserUpdate(SQLModel):
     display_name: DisplayName | None = None
     share_email_with_partner: bool | None = None
+    is_facilitator: bool | None = None
 
 
 class UserPublic(UserBase):
     id: uuid.UUID
     email: str
     share_email_with_partner: bool
+    is_facilitator: bool
     created_at: datetime
 
 
@@ -75,4 +79,5 @@ class User(UserBase, table=True):
     email: str = Field(max_length=EMAIL_MAX_LENGTH, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     share_email_with_partner: bool = Field(default=False)
+    is_facilitator: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,194 @@
+"""HTTP endpoints for facilitation: the partners' side and the facilitator's side."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.channels import ChannelsPlugin
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from rooms.fanout import personal_channel
+from rooms.models import PracticeSession
+from server.facilitation import service
+from server.facilitation.shapes import (
+    ConsentUpdate,
+    FacilitatedCouple,
+    FacilitatedSessionCreate,
+    FacilitatorInvitePublic,
+    FacilitatorLinkPublic,
+    NoteCreate,
+    NotePublic,
+    PlanCompose,
+    SavedPlanPublic,
+    SessionBrief,
+    SessionRecord,
+    SharedSummary,
+)
+from server.live.protocol import CLOSE_ORIGIN_NOT_ALLOWED, RevokedFrame, encode_frame
+from server.models import User
+from server.openapi import error_responses
+from server.pairing.codes import display_code
+
+
+class PartnerFacilitationController(Controller):
+    """What partners do: accept a facilitator, confirm, unlink, and decide about summaries."""
+
+    path = "/api"
+    tags = ["facilitation (partners)"]
+
+    @post(
+        "/facilitator-invites/{code:str}/accept",
+        status_code=HTTP_201_CREATED,
+        summary="Accept a facilitator's invite for my couple (my partner then confirms)",
+        responses=error_responses(401, 403, 404, 409, 410),
+    )
+    async def accept(
+        self, code: str, request: Request[User, Any, Any], db: AsyncSession
+    ) -> list[FacilitatorLinkPublic]:
+        await service.accept_invite(db, code=code, user=request.user)
+        return await service.my_links(db, user=request.user)
+
+    @get(
+        "/facilitators", summary="Our facilitators (waiting for confirmation or linked)", responses=error_responses(401)
+    )
+    async def list_links(self, request: Request[User, Any, Any], db: AsyncSession) -> list[FacilitatorLinkPublic]:
+        return await service.my_links(db, user=request.user)
+
+    @post(
+        "/facilitators/{link_id:uuid}/confirm",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Confirm the facilitator my partner accepted",
+        responses=error_responses(401, 403, 404, 409),
+    )
+    async def confirm(self, link_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession) -> None:
+        await service.confirm(db, link_id=link_id, user=request.user)
+
+    @delete(
+        "/facilitators/{link_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Unlink (or decline) a facilitator, at once",
+        responses=error_responses(401, 404),
+    )
+    async def unlink(
+        self,
+        link_id: uuid.UUID,
+        request: Request[User, Any, Any],
+        db: AsyncSession,
+        state: State,
+        channels: ChannelsPlugin,
+    ) -> None:
+        link = await service.unlink(db, state.live_runtime, link_id=link_id, user=request.user)
+        # Close the facilitator's open live connections to this couple's sessions straight away.
+        rows = await db.exec(
+            select(PracticeSession).where(
+                PracticeSession.couple_id == link.couple_id, PracticeSession.facilitator_id == link.facilitator_id
+            )
+        )
+        for row in rows.all():
+            channel = personal_channel(str(row.id), str(link.facilitator_id))
+            await channels.wait_published(encode_frame(RevokedFrame(code=CLOSE_ORIGIN_NOT_ALLOWED)), [channel])
+
+    @put(
+        "/facilitators/{link_id:uuid}/consent",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Let this facilitator read my summaries, or stop (off by default)",
+        responses=error_responses(400, 401, 404),
+    )
+    async def consent(
+        self, link_id: uuid.UUID, data: ConsentUpdate, request: Request[User, Any, Any], db: AsyncSession
+    ) -> None:
+        await service.set_consent(db, link_id=link_id, user=request.user, share=data.share_summaries)
+
+
+class FacilitatorController(Controller):
+    """What facilitators do. Every endpoint refuses anyone who is not the linked facilitator (404/403)."""
+
+    path = "/api/facilitator"
+    tags = ["facilitation (facilitators)"]
+
+    @post("/invites", status_code=HTTP_201_CREATED, summary="Invite a couple", responses=error_responses(401, 403))
+    async def invite(self, request: Request[User, Any, Any], db: AsyncSession, state: State) -> FacilitatorInvitePublic:
+        link = await service.create_invite(db, facilitator=request.user)
+        base = state.settings.public_url or str(request.base_url).rstrip("/")
+        code = display_code(link.code)
+        return FacilitatorInvitePublic(code=code, link=f"{base}/facilitator-invite/{code}", expires_at=link.expires_at)
+
+    @get("/couples", summary="My couples and their sessions with me", responses=error_responses(401, 403))
+    async def couples(self, request: Request[User, Any, Any], db: AsyncSession) -> list[FacilitatedCouple]:
+        return await service.couples(db, facilitator=request.user)
+
+    @get(
+        "/exercises", summary="Exercises to compose plans from, with their bounds", responses=error_responses(401, 403)
+    )
+    async def exercises(self, request: Request[User, Any, Any]) -> list[dict[str, Any]]:
+        service.require_facilitator(request.user)
+        return service.exercise_catalogue()
+
+    @get("/plans", summary="My saved plans", responses=error_responses(401, 403))
+    async def plans(self, request: Request[User, Any, Any], db: AsyncSession) -> list[SavedPlanPublic]:
+        return await service.saved_plans(db, facilitator=request.user)
+
+    @post("/plans", status_code=HTTP_201_CREATED, summary="Save a plan", responses=error_responses(400, 401, 403))
+    async def save_plan(self, data: PlanCompose, request: Request[User, Any, Any], db: AsyncSession) -> SavedPlanPublic:
+        return await service.save_plan(db, facilitator=request.user, compose=data)
+
+    @delete(
+        "/plans/{plan_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete a saved plan",
+        responses=error_responses(401, 403, 404),
+    )
+    async def delete_plan(self, plan_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession) -> None:
+        await service.delete_plan(db, facilitator=request.user, plan_id=plan_id)
+
+    @post(
+        "/couples/{couple_id:uuid}/sessions",
+        status_code=HTTP_201_CREATED,
+        summary="Start a session for a couple, with a composed, saved or built-in plan",
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
+    async def start_session(
+        self, couple_id: uuid.UUID, data: FacilitatedSessionCreate, request: Request[User, Any, Any], db: AsyncSession
+    ) -> SessionBrief:
+        row = await service.start_session(db, facilitator=request.user, couple_id=couple_id, body=data)
+        return SessionBrief.model_validate(row, from_attributes=True)
+
+    @get(
+        "/couples/{couple_id:uuid}/summaries",
+        summary="Summaries the partners chose to share with me",
+        responses=error_responses(401, 403, 404),
+    )
+    async def summaries(
+        self, couple_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession
+    ) -> list[SharedSummary]:
+        return await service.shared_summaries(db, facilitator=request.user, couple_id=couple_id)
+
+    @get(
+        "/sessions/{session_id:uuid}/record",
+        summary="My record of a session: what was shared, pacing, my notes",
+        responses=error_responses(401, 403, 404),
+    )
+    async def record(self, session_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession) -> SessionRecord:
+        return await service.record(db, facilitator=request.user, session_id=session_id)
+
+    @get("/sessions/{session_id:uuid}/notes", summary="My private notes", responses=error_responses(401, 403, 404))
+    async def notes(
+        self, session_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession
+    ) -> list[NotePublic]:
+        return await service.notes(db, facilitator=request.user, session_id=session_id)
+
+    @post(
+        "/sessions/{session_id:uuid}/notes",
+        status_code=HTTP_201_CREATED,
+        summary="Write a private note (only I can read it)",
+        responses=error_responses(400, 401, 403, 404),
+    )
+    async def add_note(
+        self, session_id: uuid.UUID, data: NoteCreate, request: Request[User, Any, Any], db: AsyncSession
+    ) -> NotePublic:
+        return await service.add_note(db, facilitator=request.user, session_id=session_id, text=data.text)
