@@ -8,13 +8,11 @@ import uuid
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises import DefinitionError, End, IntentRejected, new_session
+from exercises import DefinitionError, End, IntentRejected
 from exercises.plans import Plan, PlanItemSpec, PlanSpec, build_plan
-from exercises.state import encode_state
 from rooms.catalogue import builtin_catalogue
 from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
@@ -32,6 +30,7 @@ from server.facilitation.shapes import (
     SessionRecord,
     SharedSummary,
 )
+from server.live.service import open_session
 from server.models import Couple, FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent, User
 from server.models.timestamps import utcnow
 from server.pairing.codes import new_code, normalise_code
@@ -354,24 +353,15 @@ async def start_session(
         first = body.first_speaker
     else:
         raise ApiError(400, "invalid_first_speaker", "Choose random, or one of the two partners.")
-    state = new_session(plan, (partners[0], partners[1]), first_speaker=first, facilitator=str(facilitator.id))
-    row = PracticeSession(
+    return await open_session(
+        db,
         couple_id=couple_id,
-        created_by_id=facilitator.id,
-        partner_a_id=uuid.UUID(partners[0]),
-        partner_b_id=uuid.UUID(partners[1]),
+        created_by=facilitator.id,
+        partners=(partners[0], partners[1]),
+        plan=plan,
+        first_speaker=first,
         facilitator_id=facilitator.id,
-        plan_id=plan.id,
-        plan_title=plan.title,
-        state=encode_state(state),
     )
-    db.add(row)
-    try:
-        await db.commit()
-    except IntegrityError as exc:
-        await db.rollback()
-        raise ApiError(409, "session_in_progress", "This couple already has a session open. End it first.") from exc
-    return row
 
 
 async def _my_facilitated_session(db: AsyncSession, *, facilitator: User, session_id: uuid.UUID) -> PracticeSession:

@@ -64,12 +64,36 @@ async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_sp
         speaker = partners[1]
     else:
         speaker = choose_first_speaker(plan, partners, secrets.randbelow(2))
-    state = new_session(plan, partners, first_speaker=speaker)
-    row = PracticeSession(
+    return await open_session(
+        db,
         couple_id=membership.couple_id,
-        created_by_id=user.id,
-        partner_a_id=user.id,
-        partner_b_id=partner_id,
+        created_by=user.id,
+        partners=partners,
+        plan=plan,
+        first_speaker=speaker,
+    )
+
+
+async def open_session(
+    db: AsyncSession,
+    *,
+    couple_id: uuid.UUID,
+    created_by: uuid.UUID,
+    partners: tuple[str, str],
+    plan: Plan,
+    first_speaker: str,
+    facilitator_id: uuid.UUID | None = None,
+) -> PracticeSession:
+    """Store a new session in its lobby; the database refuses a second open one for the couple."""
+    state = new_session(
+        plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
+    )
+    row = PracticeSession(
+        couple_id=couple_id,
+        created_by_id=created_by,
+        partner_a_id=uuid.UUID(partners[0]),
+        partner_b_id=uuid.UUID(partners[1]),
+        facilitator_id=facilitator_id,
         plan_id=plan.id,
         plan_title=plan.title,
         state=encode_state(state),
@@ -77,7 +101,7 @@ async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_sp
     db.add(row)
     try:
         await db.commit()
-    except IntegrityError as exc:  # the partner started one at the same moment
+    except IntegrityError as exc:  # someone started one at the same moment
         await db.rollback()
         raise _in_progress() from exc
     return row
