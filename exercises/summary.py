@@ -173,6 +173,11 @@ _ENDINGS = {
 }
 
 
+def shareable(summary: Summary) -> Summary:
+    """The summary as its author may share it with a facilitator: private reflections never leave."""
+    return msgspec.structs.replace(summary, private_reflections=())
+
+
 def summary_to_markdown(summary: Summary) -> str:
     def who(author: str) -> str:
         return "You" if author == summary.participant else "Your partner"

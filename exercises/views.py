@@ -81,6 +81,7 @@ def announcement(state: SessionState, participant: str, now: float) -> dict[str,
         "step_id": step.id,
         "step_title": step.title,
         "role": role,
+        "step_role": step.role,  # the step's own kind (speaker, listener, both, private), for observers
         "acting": acting,
         "speaker": speaker if step.role in ("speaker", "listener") else None,
         "listener": state.other(speaker) if step.role in ("speaker", "listener") else None,

@@ -19,6 +19,7 @@ from server.facilitation.shapes import (
     ConsentUpdate,
     FacilitatedCouple,
     FacilitatedSessionCreate,
+    FacilitatorInvitePreview,
     FacilitatorInvitePublic,
     FacilitatorLinkPublic,
     NoteCreate,
@@ -31,6 +32,7 @@ from server.facilitation.shapes import (
 )
 from server.live.protocol import CLOSE_ORIGIN_NOT_ALLOWED, RevokedFrame, encode_frame
 from server.models import User
+from server.models.timestamps import utcnow
 from server.openapi import error_responses
 from server.pairing.codes import display_code
 
@@ -52,6 +54,19 @@ class PartnerFacilitationController(Controller):
     ) -> list[FacilitatorLinkPublic]:
         await service.accept_invite(db, code=code, user=request.user)
         return await service.my_links(db, user=request.user)
+
+    @get(
+        "/facilitator-invites/{code:str}",
+        summary="Who sent this facilitator invite (before accepting it)",
+        responses=error_responses(401, 404),
+    )
+    async def preview(self, code: str, db: AsyncSession) -> FacilitatorInvitePreview:
+        link, facilitator = await service.preview_invite(db, code=code)
+        return FacilitatorInvitePreview(
+            facilitator_display_name=facilitator.display_name,
+            status=service.link_status(link, utcnow()),
+            expires_at=link.expires_at,
+        )
 
     @get(
         "/facilitators", summary="Our facilitators (waiting for confirmation or linked)", responses=error_responses(401)

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from exercises import DefinitionError, End, IntentRejected
 from exercises.plans import Plan, PlanItemSpec, PlanSpec, build_plan
+from exercises.summary import Summary, shareable, summary_to_markdown
 from rooms.catalogue import builtin_catalogue
 from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
@@ -86,6 +87,14 @@ async def accept_invite(db: AsyncSession, *, code: str, user: User) -> Facilitat
     db.add(link)
     await db.commit()
     return link
+
+
+async def preview_invite(db: AsyncSession, *, code: str) -> tuple[FacilitatorLink, User]:
+    link = (await db.exec(select(FacilitatorLink).where(FacilitatorLink.code == normalise_code(code)))).first()
+    facilitator = await db.get(User, link.facilitator_id) if link else None
+    if link is None or facilitator is None:
+        raise ApiError(404, "invite_not_found", "We could not find that invite. Please check the code.")
+    return link, facilitator
 
 
 async def _my_link(db: AsyncSession, *, link_id: uuid.UUID, user: User) -> FacilitatorLink:
@@ -414,10 +423,13 @@ async def shared_summaries(db: AsyncSession, *, facilitator: User, couple_id: uu
             .order_by(col(SessionSummary.created_at).desc())
         )
         for summary, session in rows.all():
+            # Rebuilt from the stored content without the private reflections: consent covers the summary,
+            # never what its author wrote for themself alone.
+            shared = shareable(msgspec.convert(summary.content, Summary))
+            preface = f"_Shared with you by {partner.display_name}; written to them._\n\n"
+            markdown = preface + summary_to_markdown(shared)
             result.append(
-                SharedSummary(
-                    partner=partner, session_id=session.id, plan_title=session.plan_title, markdown=summary.markdown
-                )
+                SharedSummary(partner=partner, session_id=session.id, plan_title=session.plan_title, markdown=markdown)
             )
     return result
 

@@ -17,6 +17,12 @@ class FacilitatorInvitePublic(SQLModel):
     expires_at: datetime
 
 
+class FacilitatorInvitePreview(SQLModel):
+    facilitator_display_name: str
+    status: str = Field(description="pending, awaiting_confirmation, linked, unlinked or expired")
+    expires_at: datetime
+
+
 class FacilitatorLinkPublic(SQLModel):
     """A link as a partner sees it."""
 

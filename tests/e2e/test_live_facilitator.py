@@ -143,6 +143,13 @@ async def test_a_facilitator_paces_a_session_and_partners_cannot(shared_server: 
     await sam.call("PUT", f"/api/facilitators/{link_id}/consent", {"share_summaries": False})
     assert await fran.call("GET", shared_url) == []  # turned off: hidden at once
 
+    # Alex shares too: the summary reaches the facilitator, the private reflection in it never does.
+    await alex.call("PUT", f"/api/facilitators/{link_id}/consent", {"share_summaries": True})
+    shared = await fran.call("GET", shared_url)
+    assert {s_["partner"]["id"] for s_ in shared} == {alex.id}
+    assert "Sam is grateful for the walk." in str(shared)
+    assert secret not in str(shared)
+
 
 async def test_unlinking_closes_the_facilitators_connection_at_once(shared_server: LiveServer) -> None:
     fran, alex, _sam, couple_id = await linked_trio(shared_server.url)

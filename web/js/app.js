@@ -2,6 +2,9 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { showAuth } from "./views/auth.js";
+import { showFacilitatorDashboard } from "./views/facilitator.js";
+import { showFacilitatorInvite } from "./views/facilitator_invite.js";
+import { showFacilitatorSession } from "./views/facilitator_session.js";
 import { showHistory } from "./views/history.js";
 import { showHome } from "./views/home.js";
 import { showInvite } from "./views/invite.js";
@@ -20,6 +23,9 @@ const routes = [
   [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
   [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
   [/^\/summary\/([^/]+)$/, (id) => showSummary(app, id), true],
+  [/^\/facilitator$/, () => showFacilitatorDashboard(app), true, "wide"],
+  [/^\/facilitator-invite\/([^/]+)$/, (code) => showFacilitatorInvite(app, decodeURIComponent(code))],
+  [/^\/facilitator\/session\/([^/]+)$/, (id) => showFacilitatorSession(app, id), true, "wide"],
 ];
 
 export function navigate(path, { replace = false } = {}) {
@@ -30,7 +36,7 @@ export function navigate(path, { replace = false } = {}) {
 function render() {
   if (app.leave) { app.leave(); app.leave = null; } // a live page closes its socket when you move on
   const path = location.pathname;
-  for (const [pattern, view, needsSignIn] of routes) {
+  for (const [pattern, view, needsSignIn, width] of routes) {
     const match = path.match(pattern);
     if (!match) continue;
     if (needsSignIn && !app.me) {
@@ -39,6 +45,7 @@ function render() {
       return;
     }
     renderNav();
+    document.getElementById("main").dataset.width = width || "";
     view(...match.slice(1));
     return;
   }
@@ -48,11 +55,12 @@ function render() {
 export function renderNav() {
   const nav = document.getElementById("account-nav");
   if (app.me) {
-    nav.replaceChildren(
+    nav.replaceChildren(...[
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
+      app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
       h("span", { class: "hint" }, `Signed in as ${app.me.display_name}`),
-      h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out"));
+      h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out")].filter(Boolean));
   } else {
     nav.replaceChildren(
       h("a", { href: "/signin", "data-link": true }, "Sign in"),
@@ -70,7 +78,7 @@ async function signOut() {
 export function continueAfterSignIn() {
   const next = sessionStorage.getItem("duologue.next");
   sessionStorage.removeItem("duologue.next");
-  navigate(next || "/home");
+  navigate(next || (app.me?.is_facilitator ? "/facilitator" : "/home"));
 }
 
 function renderCareNote() {

@@ -11,6 +11,7 @@ export function showAuth(app, mode) {
     password: h("input", { type: "password", name: "password", required: true, maxlength: 1024,
       autocomplete: signingUp ? "new-password" : "current-password", minlength: signingUp ? 10 : 1 }),
   };
+  const facilitatorBox = h("input", { type: "checkbox", name: "is_facilitator", id: "is_facilitator", "aria-describedby": "is_facilitator-hint" });
   const submit = h("button", { type: "submit" }, signingUp ? "Create my account" : "Sign in");
   const form = h("form", { novalidate: true },
     field({ id: "email", label: "Email", input: inputs.email }),
@@ -18,6 +19,10 @@ export function showAuth(app, mode) {
       hint: "Your partner sees this name." }) : null,
     field({ id: "password", label: "Password", input: inputs.password,
       hint: signingUp ? "At least 10 characters. A short sentence works well." : null }),
+    signingUp ? h("div", { class: "field" },
+      h("label", { class: "choice", for: "is_facilitator" }, facilitatorBox, "I'm a couples therapist (facilitator)"),
+      h("p", { class: "hint", id: "is_facilitator-hint" },
+        "Leave this unticked if you're here to practise with your partner. You can turn it on later from your home page.")) : null,
     formError,
     submit);
 
@@ -26,7 +31,7 @@ export function showAuth(app, mode) {
     formError.hidden = true;
     submit.disabled = true;
     const body = { email: inputs.email.value, password: inputs.password.value };
-    if (signingUp) body.display_name = inputs.display_name.value;
+    if (signingUp) { body.display_name = inputs.display_name.value; body.is_facilitator = facilitatorBox.checked; }
     try {
       app.me = await api("POST", signingUp ? "/api/accounts" : "/api/session", body);
       renderNav();

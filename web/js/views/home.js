@@ -1,6 +1,7 @@
 import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { field, formatDate, h, mount } from "../dom.js";
+import { renderFacilitators, therapistCard } from "./facilitator_links.js";
 
 const POLL_MS = 4000;
 
@@ -8,13 +9,27 @@ export async function showHome(app) {
   const partnerArea = h("section", { "aria-labelledby": "partner-heading" });
   const practiceArea = h("section", { "aria-labelledby": "practice-heading" });
   const historyArea = h("section", { "aria-labelledby": "history-heading" });
-  mount(h("h1", {}, `Hello, ${app.me.display_name}`), partnerArea, practiceArea, historyArea);
+  const facilitatorArea = h("section", { "aria-labelledby": "facilitator-heading", "data-testid": "your-facilitator", hidden: true });
+  const therapistArea = h("section", { "aria-labelledby": "therapist-heading" },
+    h("h2", { id: "therapist-heading" }, "For therapists"), therapistCard(app));
+  mount(h("h1", {}, `Hello, ${app.me.display_name}`), partnerArea, practiceArea, facilitatorArea, historyArea, therapistArea);
 
   let couple = null;
   let lastSessionsKey = "";
+  let lastLinksKey = "";
+  async function refreshFacilitators() {
+    if (!couple?.partner) { facilitatorArea.hidden = true; facilitatorArea.replaceChildren(); lastLinksKey = ""; return; }
+    const links = await api("GET", "/api/facilitators").catch(() => null);
+    if (!links) return;
+    const key = JSON.stringify(links);
+    if (key === lastLinksKey && facilitatorArea.hasChildNodes()) return;
+    lastLinksKey = key;
+    renderFacilitators(facilitatorArea, links, () => { lastLinksKey = ""; refreshFacilitators(); });
+  }
   async function refresh() {
     couple = await api("GET", "/api/couple").catch(() => null);
     renderPartner(partnerArea, couple, refresh);
+    await refreshFacilitators();
     const sessions = await api("GET", "/api/sessions").catch(() => []);
     const key = JSON.stringify(sessions.map((s) => [s.id, s.status]));
     if (key !== lastSessionsKey || !practiceArea.hasChildNodes() || couple?.partner?.id !== practiceArea.dataset.partner) {
@@ -31,6 +46,7 @@ export async function showHome(app) {
       api("GET", "/api/couple").catch(() => null), api("GET", "/api/sessions").catch(() => null)]);
     const coupleChanged = (nowCouple?.partner?.id ?? null) !== (couple?.partner?.id ?? null);
     if (coupleChanged || (sessions && JSON.stringify(sessions.map((s) => [s.id, s.status])) !== lastSessionsKey)) refresh();
+    else if (!document.querySelector("dialog[open]")) refreshFacilitators(); // a partner's confirm or unlink shows up by itself
   }, POLL_MS);
   app.leave = () => clearInterval(timer);
 }
@@ -98,11 +114,12 @@ async function renderPractice(area, couple, sessions) {
     return;
   }
   if (open) {
-    const who = open.started_by_me ? "You started a session" : `${open.partner_display_name} started a session`;
+    const who = open.facilitator_display_name ? `${open.facilitator_display_name}, your facilitator, set up a session for you both`
+      : open.started_by_me ? "You started a session" : `${open.partner_display_name} started a session`;
     area.append(h("div", { class: "card stack", "data-testid": "open-session" },
       h("p", {}, `${who}: ${open.plan_title}.`),
       h("a", { class: "button", href: `/session/${open.id}`, "data-link": true },
-        open.started_by_me ? "Go to the session" : "Join the session")));
+        open.started_by_me && !open.facilitator_display_name ? "Go to the session" : "Join the session")));
     return;
   }
   const plans = await api("GET", "/api/plans").catch(() => []);

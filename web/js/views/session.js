@@ -4,6 +4,7 @@ import { announce, formatClock, h, mount } from "../dom.js";
 import { LiveConnection } from "../live.js";
 import { inputFor } from "./step_inputs.js";
 import { startBreathingGuide } from "./breathing.js";
+import { confirmDialog, describeAnswer, showTimeLeft, spokenSeconds } from "./live_shared.js";
 
 const SPACE_CHOICES = [10, 20, 30, 45, 60, 90, 120];
 const ENDINGS = {
@@ -28,25 +29,30 @@ export async function showSession(app, sessionId) {
   };
   // What each step asked, learned from its announcement, so answers read as "How calm: 5 of 7".
   const stepInfo = new Map();
-  const nameOf = (id) => (id === me ? "You" : id === model.facilitator ? "The facilitator" : info.partner_display_name || "Your partner");
+  const facilitatorName = info.facilitator_display_name || "Your facilitator";
+  const nameOf = (id) => (id === me ? "You" : id === model.facilitator ? facilitatorName : info.partner_display_name || "Your partner");
 
   // ---- page skeleton: built once, parts updated in place so typing is never lost
   const connection = h("span", { class: "connection", role: "status", "data-state": "connecting" }, "Connecting…");
   const presence = h("span", { "data-testid": "presence" });
   const pauseArea = h("div", { "data-testid": "pause-area" });
+  // Calm words about what the facilitator just did (more time, a skipped step, who speaks first).
+  const notice = h("p", { class: "notice", role: "status", "data-testid": "facilitator-notice", hidden: true });
   const stage = h("div", { class: "stack", "data-testid": "stage" });
   const feedback = h("p", { class: "form-error", role: "alert", hidden: true });
   const transcriptList = h("ol", { class: "transcript", "aria-live": "polite", "data-testid": "transcript" });
   const spaceButton = h("button", { type: "button", class: "secondary", onclick: () => spaceDialog.showModal() }, "I need space");
   const leaveButton = h("button", { type: "button", class: "quiet", onclick: () => leaveDialog.showModal() }, "Leave");
   const spaceDialog = buildSpaceDialog((minutes) => act({ type: "ask_space", return_in_seconds: minutes * 60 }));
-  const leaveDialog = buildLeaveDialog(() => act({ type: "end" }));
+  const leaveDialog = confirmDialog({ id: "leave", title: "Leave the session?", ok: "Leave the session", cancel: "Stay",
+    text: "You don't need to give a reason. The session ends for both of you, and each of you keeps a summary." }, () => act({ type: "end" }));
   const timer = h("span", { class: "timer", "aria-hidden": "false" });
 
   mount(
-    h("h1", {}, `${info.plan_title} practice with ${info.partner_display_name}`),
+    h("h1", {}, `${/practi[cs]e$/i.test(info.plan_title) ? info.plan_title : `${info.plan_title} practice`} with ${info.partner_display_name}`),
     h("div", { class: "status-bar" }, connection, presence),
     pauseArea,
+    notice,
     stage,
     feedback,
     h("section", { "aria-labelledby": "shared-heading" },
@@ -121,7 +127,14 @@ export async function showSession(app, sessionId) {
       case "warning": announce("About 30 seconds left for this step."); break;
       case "paused": if (model.step) { model.step = { ...model.step, deadline: null, remaining: d.remaining, paused: true }; } break;
       case "resumed": if (model.step) { model.step = { ...model.step, deadline: d.deadline, remaining: d.remaining, paused: false }; } announce("We're carrying on."); break;
-      case "extended": if (model.step) { model.step = { ...model.step, deadline: d.deadline, remaining: d.remaining }; } announce("A little more time was added."); break;
+      case "extended":
+        if (model.step) { model.step = { ...model.step, deadline: d.deadline, remaining: d.remaining }; }
+        tell(`${facilitatorName} added ${spokenSeconds(d.seconds)} to this step. No rush.`);
+        break;
+      case "step_skipped": tell(`${facilitatorName} moved you on to the next step. Nothing you wrote is lost.`); break;
+      case "first_speaker_chosen":
+        tell(`${facilitatorName} asked ${d.partner === me ? "you" : info.partner_display_name} to speak first${model.phase === "lobby" ? "" : " from the next exercise"}.`);
+        break;
       case "space_requested":
         model.pauses = [...model.pauses, { kind: "space", who: d.who, return_at: d.return_at, return_due: false, resumed_by: [] }];
         announce(d.who === me ? `The session is paused. Take the time you need; back at ${formatClock(d.return_at)}.`
@@ -140,27 +153,22 @@ export async function showSession(app, sessionId) {
         announce(`${nameOf(d.participant)} lost their connection. We've paused until they're back.`);
         break;
       case "participant_back": model.pauses = model.pauses.filter((p) => !(p.kind === "away" && p.who === d.participant)); break;
-      case "facilitator_paused": model.pauses = [...model.pauses, { kind: "facilitator", who: d.by }]; announce("The facilitator paused the session."); break;
-      case "facilitator_resumed": model.pauses = model.pauses.filter((p) => p.kind !== "facilitator"); break;
+      case "facilitator_paused": model.pauses = [...model.pauses, { kind: "facilitator", who: d.by }]; announce(`${facilitatorName} paused the session.`); break;
+      case "facilitator_resumed": model.pauses = model.pauses.filter((p) => p.kind !== "facilitator"); tell(`${facilitatorName} resumed the session.`); break;
       case "session_ended": model.phase = "ended"; model.ended = d; model.step = null; model.pauses = []; announce("The session has ended."); break;
       default: break;
     }
   }
 
-  function describe(answer) {
-    const info = stepInfo.get(answer.step_no);
-    const spec = info?.input;
-    let value = String(answer.value);
-    if (spec?.options) value = spec.options.find((o) => o.value === answer.value)?.label ?? value;
-    else if (spec?.kind === "rating") value = `${answer.value} of ${spec.scale}`;
-    const title = info?.title ?? answer.step_id.replaceAll("_", " ");
-    return { title, value };
+  function tell(text) {
+    notice.textContent = text;
+    notice.hidden = false;
   }
 
   function addToTranscript(answer) {
     if (answer.value === null || answer.value === undefined || answer.value === true) return; // "ready" clicks say nothing
     model.transcript.push(answer);
-    const { title, value } = describe(answer);
+    const { title, value } = describeAnswer(answer, stepInfo);
     transcriptList.append(h("li", {},
       h("span", { class: "who" }, `${nameOf(answer.author)}`), h("span", { class: "hint" }, ` · ${title}`),
       h("span", { style: "display:block" }, value),
@@ -171,7 +179,11 @@ export async function showSession(app, sessionId) {
   let stageKey = "";
   function render() {
     const partnerHere = model.partner && model.connected.includes(model.partner);
-    presence.textContent = model.partner ? `${info.partner_display_name} is ${partnerHere ? "here" : "not connected"}` : "";
+    const facilitatorHere = model.facilitator && model.connected.includes(model.facilitator);
+    presence.textContent = [
+      model.partner ? `${info.partner_display_name} is ${partnerHere ? "here" : "not connected"}` : "",
+      model.facilitator ? `${facilitatorName}, your facilitator, ${facilitatorHere ? "is here" : "isn't here right now"}` : "",
+    ].filter(Boolean).join(" · ");
     renderPause();
     const key = JSON.stringify([model.phase, model.step?.step_no, model.step?.acting, model.myAnswerSent, model.ready, model.phase === "ended" && model.ended?.reason]);
     if (key !== stageKey) { stageKey = key; renderStage(); }
@@ -201,7 +213,7 @@ export async function showSession(app, sessionId) {
       }
     }
     if (away) parts.push(h("p", {}, `${nameOf(away.who)}'s connection dropped. We've paused until they're back.`));
-    if (held) parts.push(h("p", {}, "The facilitator has paused the session for a moment."));
+    if (held) parts.push(h("p", {}, `${facilitatorName}, your facilitator, has paused the session for a moment. The clock has stopped; nothing is lost.`));
     pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
   }
 
@@ -217,7 +229,8 @@ export async function showSession(app, sessionId) {
       const partnerReady = model.partner && model.ready.includes(model.partner);
       stage.replaceChildren(
         h("h2", {}, "Is now a good time for you both?"),
-        h("p", {}, "We'll start when you've both said yes. There's no rush."),
+        h("p", {}, model.facilitator ? `Say when now is a good time for you. ${facilitatorName}, your facilitator, will start the session.`
+          : "We'll start when you've both said yes. There's no rush."),
         iAmReady ? h("p", {}, "You're ready.") : h("button", { type: "button", onclick: () => act({ type: "ready" }) }, "Now is a good time"),
         h("p", {}, partnerReady ? `${info.partner_display_name} is ready.` : `Waiting for ${info.partner_display_name}.`));
       return;
@@ -247,14 +260,7 @@ export async function showSession(app, sessionId) {
   }
 
   function tick() {
-    const step = model.step;
-    if (!step) { timer.textContent = ""; return; }
-    const paused = step.deadline === null || step.deadline === undefined;
-    const left = Math.max(0, paused ? step.remaining : step.deadline - live.serverNow());
-    const minutes = Math.floor(left / 60);
-    const seconds = Math.floor(left % 60);
-    timer.textContent = `${minutes}:${String(seconds).padStart(2, "0")}${paused ? " (paused)" : ""}`;
-    timer.dataset.paused = String(paused);
+    showTimeLeft(timer, model.step, live.serverNow());
   }
 }
 
@@ -272,18 +278,6 @@ function buildSpaceDialog(onConfirm) {
         h("button", { type: "submit", value: "ok" }, "Pause and take space"),
         h("button", { type: "submit", value: "cancel", class: "secondary" }, "Not now"))));
   dialog.addEventListener("close", () => { if (dialog.returnValue === "ok") onConfirm(Number(select.value)); });
-  return dialog;
-}
-
-function buildLeaveDialog(onConfirm) {
-  const dialog = h("dialog", { "aria-labelledby": "leave-title" },
-    h("form", { method: "dialog", class: "stack" },
-      h("h2", { id: "leave-title" }, "Leave the session?"),
-      h("p", {}, "You don't need to give a reason. The session ends for both of you, and each of you keeps a summary."),
-      h("div", { class: "row" },
-        h("button", { type: "submit", value: "ok" }, "Leave the session"),
-        h("button", { type: "submit", value: "cancel", class: "secondary" }, "Stay"))));
-  dialog.addEventListener("close", () => { if (dialog.returnValue === "ok") onConfirm(); });
   return dialog;
 }
 
