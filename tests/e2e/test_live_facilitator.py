@@ -164,3 +164,20 @@ async def test_unlinking_closes_the_facilitators_connection_at_once(shared_serve
     await a.wait_event("session_ended")
     again = await fran.join(session["id"])
     assert await again.wait_closed() == 4404  # and cannot come back
+
+
+async def test_only_the_sessions_own_facilitator_can_join_it(shared_server: LiveServer) -> None:
+    fran, _alex, _sam, couple_id = await linked_trio(shared_server.url)
+    session = await fran.call("POST", f"/api/facilitator/couples/{couple_id}/sessions", {"plan_id": "deeper"})
+    gale = Account(shared_server.url)
+    await gale.call(
+        "POST",
+        "/api/accounts",
+        {"email": random_email(), "display_name": "Gale", "password": DEFAULT_PASSWORD, "is_facilitator": True},
+    )
+    intruder = await gale.join(session["id"])
+    assert await intruder.wait_closed() == 4404
+    own = await fran.join(session["id"])
+    await own.wait_for(lambda: own.snapshot is not None)
+    assert own.snapshot["as"] == "facilitator" and own.close_code is None
+    await own.close()
