@@ -81,12 +81,32 @@ async def accept_invite(db: AsyncSession, *, code: str, user: User) -> Facilitat
     if status != "pending":
         raise ApiError(409, "invite_used", "This invite has already been used. Ask your facilitator for a new one.")
     couple_id = await _my_couple_id(db, user)
-    if await _active_link(db, facilitator_id=link.facilitator_id, couple_id=couple_id) is not None:
-        raise ApiError(409, "already_linked", "This facilitator is already linked with you both.")
+    await _refuse_partner_as_facilitator(db, facilitator_id=link.facilitator_id, couple_id=couple_id)
+    if await _open_links(db, facilitator_id=link.facilitator_id, couple_id=couple_id):
+        raise ApiError(409, "already_linked", "This facilitator is already linked with you both, or waiting to be.")
     link.couple_id, link.accepted_by_id, link.accepted_at = couple_id, user.id, utcnow()
     db.add(link)
     await db.commit()
     return link
+
+
+async def _open_links(db: AsyncSession, *, facilitator_id: uuid.UUID, couple_id: uuid.UUID) -> list[FacilitatorLink]:
+    """Links between this facilitator and couple that are waiting for confirmation or in force."""
+    rows = await db.exec(
+        select(FacilitatorLink).where(
+            FacilitatorLink.facilitator_id == facilitator_id,
+            FacilitatorLink.couple_id == couple_id,
+            col(FacilitatorLink.accepted_at).is_not(None),
+            col(FacilitatorLink.unlinked_at).is_(None),
+        )
+    )
+    return list(rows.all())
+
+
+async def _refuse_partner_as_facilitator(db: AsyncSession, *, facilitator_id: uuid.UUID, couple_id: uuid.UUID) -> None:
+    # One partner facilitating the other would be one partner watching the other.
+    if any(m.user_id == facilitator_id for m in await current_members(db, couple_id=couple_id)):
+        raise ApiError(409, "facilitator_is_partner", "A partner cannot also be the couple's facilitator.")
 
 
 async def preview_invite(db: AsyncSession, *, code: str) -> tuple[FacilitatorLink, User]:
@@ -141,6 +161,8 @@ async def confirm(db: AsyncSession, *, link_id: uuid.UUID, user: User) -> None:
         raise ApiError(409, "already_linked", "This facilitator is already linked with you both.")
     if link.accepted_by_id == user.id:
         raise ApiError(403, "needs_partner", "Your partner confirms this one, so that you both agree.")
+    assert link.couple_id is not None
+    await _refuse_partner_as_facilitator(db, facilitator_id=link.facilitator_id, couple_id=link.couple_id)
     link.confirmed_by_id, link.confirmed_at = user.id, utcnow()
     db.add(link)
     await db.commit()
@@ -149,20 +171,51 @@ async def confirm(db: AsyncSession, *, link_id: uuid.UUID, user: User) -> None:
 async def unlink(db: AsyncSession, runtime: LiveRuntime, *, link_id: uuid.UUID, user: User) -> FacilitatorLink:
     """Either partner, any time, at once: the facilitator loses access, and an open session they run ends."""
     link = await _my_link(db, link_id=link_id, user=user)
-    link.unlinked_by_id, link.unlinked_at = user.id, utcnow()
-    db.add(link)
+    assert link.couple_id is not None
+    await end_facilitation(db, runtime, facilitator_id=link.facilitator_id, couple_id=link.couple_id, by=user)
+    return link
+
+
+async def facilitators_of(db: AsyncSession, *, couple_id: uuid.UUID) -> set[uuid.UUID]:
+    rows = await db.exec(
+        select(FacilitatorLink).where(
+            FacilitatorLink.couple_id == couple_id,
+            col(FacilitatorLink.accepted_at).is_not(None),
+            col(FacilitatorLink.unlinked_at).is_(None),
+        )
+    )
+    return {link.facilitator_id for link in rows.all()}
+
+
+async def end_facilitation(
+    db: AsyncSession, runtime: LiveRuntime, *, facilitator_id: uuid.UUID, couple_id: uuid.UUID, by: User
+) -> None:
+    """Unlink every link between them, switch both partners' sharing off (a new link starts from 'off'),
+    and end any open session the facilitator runs for the couple."""
+    now = utcnow()
+    for open_link in await _open_links(db, facilitator_id=facilitator_id, couple_id=couple_id):
+        open_link.unlinked_by_id, open_link.unlinked_at = by.id, now
+        db.add(open_link)
+    members = [m.user_id for m in await current_members(db, couple_id=couple_id)]
+    consents = await db.exec(
+        select(SummaryConsent).where(
+            SummaryConsent.facilitator_id == facilitator_id, col(SummaryConsent.user_id).in_(members)
+        )
+    )
+    for consent in consents.all():
+        consent.granted, consent.updated_at = False, now
+        db.add(consent)
     await db.commit()
     open_sessions = await db.exec(
         select(PracticeSession).where(
-            PracticeSession.couple_id == link.couple_id,
-            PracticeSession.facilitator_id == link.facilitator_id,
+            PracticeSession.couple_id == couple_id,
+            PracticeSession.facilitator_id == facilitator_id,
             col(PracticeSession.status) != "ended",
         )
     )
     for row in open_sessions.all():
         with contextlib.suppress(IntentRejected, SessionNotFound):
-            await runtime.apply_intent(row.id, str(user.id), End())
-    return link
+            await runtime.apply_intent(row.id, str(by.id), End())
 
 
 async def consent_granted(db: AsyncSession, *, user_id: uuid.UUID, facilitator_id: uuid.UUID) -> bool:
@@ -419,7 +472,12 @@ async def shared_summaries(db: AsyncSession, *, facilitator: User, couple_id: uu
         rows = await db.exec(
             select(SessionSummary, PracticeSession)
             .join(PracticeSession, col(PracticeSession.id) == col(SessionSummary.session_id))
-            .where(SessionSummary.user_id == partner.id, PracticeSession.couple_id == couple_id)
+            # Only sessions this facilitator ran: they saw those live; anything else was the couple's alone.
+            .where(
+                SessionSummary.user_id == partner.id,
+                PracticeSession.couple_id == couple_id,
+                PracticeSession.facilitator_id == facilitator.id,
+            )
             .order_by(col(SessionSummary.created_at).desc())
         )
         for summary, session in rows.all():

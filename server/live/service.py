@@ -85,9 +85,14 @@ async def open_session(
     facilitator_id: uuid.UUID | None = None,
 ) -> PracticeSession:
     """Store a new session in its lobby; the database refuses a second open one for the couple."""
-    state = new_session(
-        plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
-    )
+    try:
+        state = new_session(
+            plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
+        )
+    except ValueError as exc:  # e.g. a facilitator who is also one of the partners
+        raise ApiError(
+            409, "invalid_participants", "A session needs two partners and, if any, another facilitator."
+        ) from exc
     row = PracticeSession(
         couple_id=couple_id,
         created_by_id=created_by,
@@ -125,16 +130,18 @@ async def session_for_participant(
         couple = await db.get(Couple, row.couple_id)
         if couple is None or couple.ended_at is not None:
             return None  # the couple has split: nobody may reach the other through an old session
-    if user_id == row.facilitator_id and not await _facilitator_still_linked(db, row):
+    if user_id == row.facilitator_id and not await _facilitator_still_linked(db, row, user_id):
         return None  # unlinked by a partner: the facilitator's access ended at once
     return row
 
 
-async def _facilitator_still_linked(db: AsyncSession, row: PracticeSession) -> bool:
+async def _facilitator_still_linked(db: AsyncSession, row: PracticeSession, user_id: uuid.UUID) -> bool:
     from server.facilitation.service import is_linked  # facilitation builds on live sessions, not the reverse
 
-    assert row.facilitator_id is not None
-    return await is_linked(db, facilitator_id=row.facilitator_id, couple_id=row.couple_id)
+    facilitator = await db.get(User, user_id)
+    if facilitator is None or not facilitator.is_facilitator:
+        return False
+    return await is_linked(db, facilitator_id=user_id, couple_id=row.couple_id)
 
 
 async def end_open_sessions(db: AsyncSession, runtime: LiveRuntime, *, couple_id: uuid.UUID, user: User) -> None:

@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.facilitation.service import end_facilitation, facilitators_of
 from server.live.service import end_open_sessions
 from server.models import Invite, User
 from server.models.couples import CouplePublic, InvitePreview, InvitePublic
@@ -96,4 +97,12 @@ class PairingController(Controller):
         membership = await service.current_membership(db, user_id=request.user.id)
         if membership is not None:
             await end_open_sessions(db, state.live_runtime, couple_id=membership.couple_id, user=request.user)
+            for facilitator_id in await facilitators_of(db, couple_id=membership.couple_id):
+                await end_facilitation(
+                    db,
+                    state.live_runtime,
+                    facilitator_id=facilitator_id,
+                    couple_id=membership.couple_id,
+                    by=request.user,
+                )
         await service.leave_couple(db, user=request.user)

@@ -181,3 +181,39 @@ async def test_only_the_sessions_own_facilitator_can_join_it(shared_server: Live
     await own.wait_for(lambda: own.snapshot is not None)
     assert own.snapshot["as"] == "facilitator" and own.close_code is None
     await own.close()
+
+
+async def test_consent_shares_only_summaries_of_sessions_the_facilitator_ran(shared_server: LiveServer) -> None:
+    alex, sam = await paired_couple(shared_server.url)
+    # A session the couple had on their own, before any facilitator: Sam shares something.
+    alone = await alex.start_session("deeper", first_speaker="partner")
+    a, s = await alex.join(alone["id"]), await sam.join(alone["id"])
+    for live in (a, s):
+        await live.intent("ready")
+    words = f"between the two of us {uuid.uuid4().hex}"
+    for step_no in (1, 2):
+        await s.wait_event("step_started", step_no=step_no)
+        for live in (a, s):
+            await live.intent("submit", step_no=step_no, value=4)
+    good_time = (await s.wait_event("step_started", step_id="good_time"))["data"]
+    for live in (a, s):
+        await live.intent("submit", step_no=good_time["step_no"], value=True)
+    share = (await s.wait_event("step_started", step_id="share"))["data"]
+    await s.intent("submit", step_no=share["step_no"], value=words)
+    await a.intent("end")
+    await s.wait_event("session_ended")
+    assert words in str(await alex.summary(alone["id"]))
+
+    fran = Account(shared_server.url)
+    await fran.call(
+        "POST",
+        "/api/accounts",
+        {"email": random_email(), "display_name": "Fran", "password": DEFAULT_PASSWORD, "is_facilitator": True},
+    )
+    invite = await fran.call("POST", "/api/facilitator/invites")
+    link_id = (await alex.call("POST", f"/api/facilitator-invites/{invite['code']}/accept"))[0]["id"]
+    await sam.call("POST", f"/api/facilitators/{link_id}/confirm")
+    await alex.call("PUT", f"/api/facilitators/{link_id}/consent", {"share_summaries": True})
+    couple_id = (await alex.call("GET", "/api/couple"))["id"]
+    shared = await fran.call("GET", f"/api/facilitator/couples/{couple_id}/summaries")
+    assert shared == []  # Alex's consent covers sessions Fran ran, not the couple's own (which hold Sam's words)

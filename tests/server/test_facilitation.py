@@ -267,3 +267,45 @@ async def test_only_the_couples_partners_can_manage_their_facilitator(
     assert (await c.signed_out.request(method, url, json=body)).status_code == 401
     response = await c.sam.request(method, url, json=body)
     assert response.status_code in ({200, 204} if method != "POST" else {409}), response.text  # already confirmed
+
+
+async def test_a_second_invite_cannot_create_a_second_link(new_browser: Callable[[], Any]) -> None:
+    c = await cast(new_browser, linked=False)
+    first = (await c.facilitator.post("/api/facilitator/invites")).json()["code"]
+    second = (await c.facilitator.post("/api/facilitator/invites")).json()["code"]
+    link_id = (await c.alex.post(f"/api/facilitator-invites/{first}/accept")).json()[0]["id"]
+    refused = await c.sam.post(f"/api/facilitator-invites/{second}/accept")
+    assert refused.status_code == 409 and error_code(refused) == "already_linked"
+    await c.sam.post(f"/api/facilitators/{link_id}/confirm")
+    assert (await c.alex.delete(f"/api/facilitators/{link_id}")).status_code == 204
+    assert (await c.facilitator.get("/api/facilitator/couples")).json() == []
+    assert (await c.sam.get("/api/facilitators")).json() == []
+
+
+async def test_sharing_starts_off_again_when_a_facilitator_is_linked_again(new_browser: Callable[[], Any]) -> None:
+    c = await cast(new_browser)
+    await c.alex.request("PUT", f"/api/facilitators/{c.link_id}/consent", json={"share_summaries": True})
+    assert (await c.alex.get("/api/facilitators")).json()[0]["share_my_summaries"] is True
+    await c.alex.delete(f"/api/facilitators/{c.link_id}")
+    code = (await c.facilitator.post("/api/facilitator/invites")).json()["code"]
+    link_id = (await c.sam.post(f"/api/facilitator-invites/{code}/accept")).json()[0]["id"]
+    await c.alex.post(f"/api/facilitators/{link_id}/confirm")
+    assert (await c.alex.get("/api/facilitators")).json()[0]["share_my_summaries"] is False
+
+
+async def test_a_partner_cannot_be_their_own_couples_facilitator(new_browser: Callable[[], Any]) -> None:
+    pat = await person(new_browser, "Pat", facilitator=True)
+    quinn = await person(new_browser, "Quinn")
+    code = (await pat.post("/api/invites")).json()["code"]
+    await quinn.post(f"/api/invites/{code}/accept")
+    invite = (await pat.post("/api/facilitator/invites")).json()["code"]
+    refused = await quinn.post(f"/api/facilitator-invites/{invite}/accept")
+    assert refused.status_code == 409 and error_code(refused) == "facilitator_is_partner"
+
+
+async def test_leaving_the_couple_ends_its_facilitation(new_browser: Callable[[], Any]) -> None:
+    c = await cast(new_browser)
+    await c.alex.request("PUT", f"/api/facilitators/{c.link_id}/consent", json={"share_summaries": True})
+    assert (await c.sam.delete("/api/couple")).status_code == 204
+    assert (await c.facilitator.get("/api/facilitator/couples")).json() == []
+    assert (await c.facilitator.get(f"/api/facilitator/couples/{c.couple_id}/summaries")).status_code == 404
