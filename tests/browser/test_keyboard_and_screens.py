@@ -106,3 +106,13 @@ async def test_the_page_reconnects_by_itself_after_the_server_restarts(new_perso
     await expect(status).to_have_text("Connected", timeout=20_000)
     await expect(page.get_by_role("button", name="Now is a good time")).to_be_visible()
     assert page.errors == []
+
+
+async def test_a_partner_opening_the_facilitator_page_lands_on_their_own(new_person: Any, web_server: Any) -> None:
+    alex, _sam = await paired_couple(web_server.url)
+    session = await alex.start_session("daily", first_speaker="me")
+    page = await signed_in_page(new_person, alex)
+    await page.goto(f"/facilitator/session/{session['id']}")
+    await expect(page).to_have_url(f"{web_server.url}/session/{session['id']}")
+    await expect(page.get_by_role("heading", name="Is now a good time for you both?")).to_be_visible()
+    assert page.errors == []

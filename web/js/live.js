@@ -6,6 +6,8 @@ const FINAL_CLOSE_CODES = new Map([
   [4404, "We could not find that session for you."],
 ]);
 
+const REVOKED_MESSAGE = "The couple has ended your access to this session.";
+
 export class LiveConnection {
   constructor(sessionId, { onFrame, onStatus }) {
     this.sessionId = sessionId;
@@ -17,6 +19,8 @@ export class LiveConnection {
     this.refs = 0;
     this.pending = new Map();
     this.closedOnPurpose = false;
+    this.revoked = false; // the couple ended this facilitator's access; never reconnect
+    this.retryTimer = null;
   }
 
   get url() {
@@ -30,6 +34,8 @@ export class LiveConnection {
   }
 
   connect() {
+    this.retryTimer = null;
+    if (this.closedOnPurpose || this.revoked) return;
     this.onStatus(this.attempt ? "reconnecting" : "connecting");
     const ws = new WebSocket(this.url);
     this.ws = ws;
@@ -41,6 +47,7 @@ export class LiveConnection {
   }
 
   receive(frame) {
+    if (frame.type === "revoked") { this.revoked = true; return; } // the close (4403) follows
     if ("server_time" in frame) this.serverOffset = frame.server_time - Date.now() / 1000;
     if (frame.type === "event") {
       if (this.lastSeq !== null && frame.seq <= this.lastSeq) return; // a duplicate or an old number
@@ -61,6 +68,10 @@ export class LiveConnection {
     for (const { reject } of this.pending.values()) reject({ code: "disconnected", message: "The connection dropped. Please try again." });
     this.pending.clear();
     if (this.closedOnPurpose) return;
+    if (this.revoked) {
+      this.onStatus("closed", REVOKED_MESSAGE);
+      return;
+    }
     if (FINAL_CLOSE_CODES.has(event.code)) {
       this.onStatus("closed", FINAL_CLOSE_CODES.get(event.code));
       return;
@@ -68,7 +79,8 @@ export class LiveConnection {
     this.attempt += 1;
     this.onStatus("reconnecting");
     const delay = Math.min(10000, 500 * 2 ** Math.min(this.attempt - 1, 5));
-    setTimeout(() => this.connect(), delay);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
   /** Send a message; resolves with the server's ack (or pong), rejects with its error frame. */
@@ -87,6 +99,8 @@ export class LiveConnection {
   close() {
     this.closedOnPurpose = true;
     clearInterval(this.pinger);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.ws?.close();
   }
 }

@@ -57,14 +57,15 @@ export async function showFacilitatorDashboard(app) {
     for (const form of couplesArea.querySelectorAll("form[data-couple]")) {
       choices[form.dataset.couple] = { plan: form.elements.plan.value, first: form.elements.first.value };
     }
+    const focusedId = document.activeElement && couplesArea.contains(document.activeElement) ? document.activeElement.id : "";
     couplesArea.replaceChildren(...(state.couples.length
       ? state.couples.map((c) => coupleCard(c, state, composer, choices[c.couple_id]))
       : [h("p", { class: "card" }, "No couples yet. When a couple you invited has both agreed, they appear here.")]));
+    if (focusedId) document.getElementById(focusedId)?.focus(); // keep the keyboard where it was
   }
   await refresh(true);
-  const timer = setInterval(() => {
-    if (!document.activeElement?.closest?.("[data-testid=couples] form")) refresh();
-  }, POLL_MS);
+  // Always refresh (withdrawn consent or an unlinked couple must not linger); drawCouples keeps each form's choices and focus.
+  const timer = setInterval(() => refresh(), POLL_MS);
   app.leave = () => clearInterval(timer);
 }
 
@@ -95,8 +96,10 @@ function coupleCard(couple, state, composer, choice) {
   const id = couple.couple_id;
   const headingId = `couple-${id}`;
   const open = couple.upcoming.length || couple.live.length;
+  const composedReady = composer.ready();
   const planSelect = h("select", { name: "plan", id: `plan-${id}` },
-    h("option", { value: "composed" }, `The plan you're composing: ${composer.title() || "untitled"}`),
+    h("option", { value: "composed", disabled: !composedReady },
+      composedReady ? `The plan you're composing: ${composer.title()}` : "The plan you're composing (give it a name and an exercise first)"),
     state.saved.length ? h("optgroup", { label: "Your saved plans" },
       state.saved.map((p) => h("option", { value: `saved:${p.id}` }, `${p.title} · about ${p.estimated_minutes} min`))) : null,
     h("optgroup", { label: "Built-in plans" },
@@ -104,7 +107,12 @@ function coupleCard(couple, state, composer, choice) {
   const firstSelect = h("select", { name: "first", id: `first-${id}` },
     h("option", { value: "random" }, "Let Duologue choose"),
     couple.partners.map((p) => h("option", { value: p.id }, p.display_name)));
-  if (choice) { planSelect.value = choice.plan; firstSelect.value = choice.first; }
+  const builtinDefault = state.builtins.find((p) => p.id === "daily") || state.builtins[0];
+  planSelect.value = builtinDefault ? `builtin:${builtinDefault.id}` : "";
+  if (choice) {
+    if (choice.plan !== "composed" || composedReady) planSelect.value = choice.plan;
+    firstSelect.value = choice.first;
+  }
   const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "start-error" });
   const form = h("form", { class: "stack", "data-couple": id },
     h("h4", {}, "Start a session"),
@@ -118,7 +126,14 @@ function coupleCard(couple, state, composer, choice) {
     error.hidden = true;
     const body = { first_speaker: firstSelect.value };
     const [kind, value] = planSelect.value.split(/:(.*)/s);
-    if (kind === "composed") body.plan = composer.read();
+    if (kind === "composed") {
+      if (!composer.ready()) {
+        error.textContent = "Give the plan you're composing a name and at least one exercise, or pick another plan.";
+        error.hidden = false;
+        return;
+      }
+      body.plan = composer.read();
+    }
     else if (kind === "saved") body.saved_plan_id = value;
     else body.plan_id = value;
     try {
@@ -166,6 +181,7 @@ function buildComposer(state, onChange) {
     const ex = byId.get(id);
     items.push({ key: ++counter, ex, rounds: ex.rounds.default, limits: Object.fromEntries(ex.steps.map((s) => [s.id, s.time_limit.default])) });
     draw();
+    onChange();
   }
   function move(index, by) {
     const [item] = items.splice(index, 1);
@@ -195,7 +211,7 @@ function buildComposer(state, onChange) {
               "aria-label": `Move ${ex.title} up` }, "Up"),
             h("button", { type: "button", class: "secondary small move-down", disabled: index === items.length - 1,
               onclick: () => move(index, 1), "aria-label": `Move ${ex.title} down` }, "Down"),
-            h("button", { type: "button", class: "quiet", onclick: () => { items.splice(index, 1); draw(); picker.focus(); },
+            h("button", { type: "button", class: "quiet", onclick: () => { items.splice(index, 1); draw(); onChange(); picker.focus(); },
               "aria-label": `Remove ${ex.title}` }, "Remove"))));
     }));
     if (!items.length) list.append(h("li", { class: "hint" }, "No exercises yet. Add one below."));
@@ -239,5 +255,5 @@ function buildComposer(state, onChange) {
   const element = [h("h2", { id: "composer-heading" }, "Compose a plan"),
     h("p", { class: "hint" }, "Choose exercises and their order, rounds and time limits. Save it to reuse, or start it straight away."),
     form];
-  return { element, read, title: () => title.value.trim() };
+  return { element, read, title: () => title.value.trim(), ready: () => Boolean(title.value.trim() && items.length) };
 }

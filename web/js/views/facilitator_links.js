@@ -81,7 +81,7 @@ function linkCard(link, refresh, fail) {
       h("div", {},
         h("label", { for: switchId }, `Let ${name} read my session summaries`),
         h("p", { class: "hint", id: `${switchId}-hint` },
-          "Off unless you turn it on. Only your own summaries, never your partner's and never your private reflections. " +
+          `Off unless you turn it on. Only your summaries of sessions ${name} ran with you both, never your private reflections. ` +
           "Your partner decides for theirs. Turn it off and they're hidden again at once."))),
     saved,
     h("button", { type: "button", class: "quiet", onclick: () => dialog.showModal() }, `Unlink ${name}`),

@@ -1,5 +1,6 @@
 // The facilitator's live view (pace the session, see what partners share, keep private notes) and, after the end, their record.
 import { api } from "../api.js";
+import { navigate } from "../app.js";
 import { announce, formatClock, formatDate, h, mount } from "../dom.js";
 import { LiveConnection } from "../live.js";
 import { confirmDialog, describeAnswer, showTimeLeft, spokenSeconds } from "./live_shared.js";
@@ -17,17 +18,22 @@ async function partnersOf(sessionId) {
   return couple ? couple.partners : [];
 }
 
+function cannotOpen(message) {
+  mount(h("h1", {}, "We could not open this session"), h("p", {}, message),
+    h("a", { href: "/facilitator", "data-link": true }, "Back to your couples"));
+}
+
 export async function showFacilitatorSession(app, sessionId) {
-  let info;
+  if (!app.me.is_facilitator) { navigate(`/session/${sessionId}`, { replace: true }); return; } // a partner's own page
+  let info = null;
   try {
     info = await api("GET", `/api/sessions/${sessionId}`);
   } catch (error) {
-    mount(h("h1", {}, "We could not open this session"), h("p", {}, error.message),
-      h("a", { href: "/facilitator", "data-link": true }, "Back to your couples"));
-    return;
+    // 404 also when the couple has unlinked this facilitator: their own record (below) may still be there.
+    if (error.status !== 404) { cannotOpen(error.message); return; }
   }
   const partners = await partnersOf(sessionId);
-  if (info.status === "ended") { await showRecord(app, sessionId, info, partners); return; }
+  if (!info || info.status === "ended") { await showRecord(app, sessionId, info, partners); return; }
   showLive(app, sessionId, info, partners);
 }
 
@@ -143,6 +149,10 @@ function showLive(app, sessionId, info, partners) {
   }
 
   function onFrame(frame) {
+    if (frame.type === "snapshot" && frame.state.as && frame.state.as !== "facilitator") {
+      navigate(`/session/${sessionId}`, { replace: true }); // a partner here: their own page
+      return;
+    }
     if (frame.type === "snapshot") loadSnapshot(frame.state, frame.connected);
     else if (frame.type === "synced" || frame.type === "presence") model.connected = frame.connected;
     else if (frame.type === "event") applyEvent(frame.event, frame.data);
@@ -275,11 +285,19 @@ const EVENT_WORDS = {
 
 async function showRecord(app, sessionId, info, partners) {
   const names = new Map(partners.map((p) => [p.id, p.display_name]));
-  const nameOf = (id) => (id === app.me.id ? "You" : names.get(id) || "A partner");
+  // Names may be unknown (the couple unlinked this facilitator): label partners in order of appearance.
+  let unnamed = 0;
+  const nameOf = (id) => {
+    if (id === app.me.id) return "You";
+    if (!names.has(id)) names.set(id, `Partner ${++unnamed}`);
+    return names.get(id);
+  };
   let record;
   try {
     record = await api("GET", `/api/facilitator/sessions/${sessionId}/record`);
   } catch (error) {
+    if (info && error.status === 404) { navigate(`/session/${sessionId}`, { replace: true }); return; } // a partner's session
+    if (!info) { cannotOpen(error.message); return; }
     mount(h("h1", {}, "No record here"), h("p", {}, error.message), h("a", { href: "/facilitator", "data-link": true }, "Back to your couples"));
     return;
   }
@@ -303,7 +321,7 @@ async function showRecord(app, sessionId, info, partners) {
   }
   const couple = partners.map((p) => p.display_name).join(" and ");
   mount(
-    h("h1", {}, `Your record: ${info.plan_title}${couple ? ` with ${couple}` : ""}`),
+    h("h1", {}, `Your record: ${info?.plan_title || record.session.plan_title}${couple ? ` with ${couple}` : ""}`),
     h("p", {}, `${formatDate(record.session.started_at || record.session.created_at)}. ${ENDINGS[record.session.end_reason] || ""}`),
     h("p", { class: "hint" }, "What you saw: what the partners shared with each other and how the session was paced. Private reflections are never part of it."),
     h("div", { class: "columns" },

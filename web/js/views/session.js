@@ -149,7 +149,11 @@ export async function showSession(app, sessionId) {
         break;
       case "space_ended": model.pauses = model.pauses.filter((p) => !(p.kind === "space" && p.who === d.who)); break;
       case "participant_away":
-        if (d.participant !== model.facilitator) model.pauses = [...model.pauses, { kind: "away", who: d.participant }];
+        if (model.facilitator && d.participant === model.facilitator) { // the engine carries on without them
+          announce(`${facilitatorName} stepped out for a moment; you can carry on.`);
+          break;
+        }
+        model.pauses = [...model.pauses, { kind: "away", who: d.participant }];
         announce(`${nameOf(d.participant)} lost their connection. We've paused until they're back.`);
         break;
       case "participant_back": model.pauses = model.pauses.filter((p) => !(p.kind === "away" && p.who === d.participant)); break;
