@@ -30,8 +30,9 @@ async def started_session(
     s = await sam.join(session["id"])
     await a.intent("ready")
     await s.intent("ready")
-    await a.wait_event("session_started")
-    await s.wait_event("session_started")
+    for live in (a, s):  # the first step's announcement follows the start, a moment later on the wire
+        await live.wait_event("session_started")
+        await live.wait_event("step_started")
     return session["id"], a, s
 
 
