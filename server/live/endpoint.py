@@ -40,8 +40,7 @@ from server.live.protocol import (
     SyncedFrame,
     encode_frame,
     parse_client_frame,
-    peek_seq,
-    peek_type,
+    peek,
 )
 from server.settings import Settings
 
@@ -62,12 +61,12 @@ class Connection:
             await self.socket.send_text(data.decode())
 
     async def forward(self, data: bytes) -> None:
-        if peek_type(data) == "revoked":  # access withdrawn while connected: say so, then close
+        kind, seq = peek(data)
+        if kind == "revoked":  # access withdrawn while connected: say so, then close
             with contextlib.suppress(WebSocketDisconnect, RuntimeError):
                 await self.send(data)
                 await self.socket.close(code=CLOSE_ORIGIN_NOT_ALLOWED, reason="access_revoked")
             return
-        seq = peek_seq(data)
         if seq is not None:
             if seq <= self.last_seq:
                 return  # already sent during catch-up

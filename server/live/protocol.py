@@ -172,13 +172,10 @@ class _Peek(msgspec.Struct):
 _peek_decoder = msgspec.json.Decoder(_Peek)
 
 
-def peek_type(data: bytes) -> str:
-    return _peek_decoder.decode(data).type
-
-
-def peek_seq(data: bytes) -> int | None:
-    """The sequence number of an encoded event frame (None for presence and other unnumbered frames)."""
-    return _peek_decoder.decode(data).seq
+def peek(data: bytes) -> tuple[str, int | None]:
+    """The type and sequence number of an encoded frame, read once per frame on the hot path."""
+    frame = _peek_decoder.decode(data)
+    return frame.type, frame.seq
 
 
 # ----------------------------------------------------------------------------- error codes
