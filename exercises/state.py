@@ -104,3 +104,44 @@ def encode_state(state: SessionState) -> bytes:
 
 def decode_state(data: bytes | str) -> SessionState:
     return msgspec.json.decode(data, type=SessionState)
+
+
+# The plan (with its exercise definitions) is the same for the whole session and is most of the state's size,
+# so the runtime stores it once per session and writes only the rest on every change.
+_body_type: type[msgspec.Struct] | None = None
+
+
+def _state_body_type() -> type[msgspec.Struct]:
+    """`SessionState` without its plan, derived from the state's own fields so the two never drift."""
+    global _body_type
+    if _body_type is None:
+        fields = [
+            (f.name, f.type)
+            if f.required
+            else (
+                f.name,
+                f.type,
+                f.default if f.default is not msgspec.NODEFAULT else msgspec.field(default_factory=f.default_factory),
+            )
+            for f in msgspec.structs.fields(SessionState)
+            if f.name != "plan"
+        ]
+        _body_type = msgspec.defstruct("SessionStateBody", fields, frozen=True)
+    return _body_type
+
+
+def encode_plan(plan: Plan) -> bytes:
+    return msgspec.json.encode(plan)
+
+
+def decode_plan(data: bytes | str) -> Plan:
+    return msgspec.json.decode(data, type=Plan)
+
+
+def encode_state_without_plan(state: SessionState) -> bytes:
+    return msgspec.json.encode(msgspec.structs.replace(state, plan=None))  # type: ignore[arg-type]
+
+
+def decode_state_with_plan(body: bytes | str, plan: Plan) -> SessionState:
+    decoded = msgspec.json.decode(body, type=_state_body_type())
+    return SessionState(plan=plan, **msgspec.structs.asdict(decoded))

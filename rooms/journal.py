@@ -1,25 +1,48 @@
-"""The session journal: the engine's state snapshot plus every event, numbered and stored before publishing."""
+"""The session journal: each session's plan (stored once), its state, and every event, numbered.
+
+Reads are plain queries. Writes go through `JournalWriter`, which commits many rooms' changes in one
+transaction (group commit): a room appends its new events and state and awaits durability; only then are
+they delivered and acknowledged. Each room's write is fenced by the version it was based on, so a process
+that lost a session to another (a lease that ran out) can never overwrite a newer state.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import update
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from exercises import Event, build_summary, next_wakeup
-from exercises.state import SessionState, encode_state
-from exercises.summary import summary_to_markdown
+from exercises import Plan
+from exercises.state import (
+    SessionState,
+    decode_plan,
+    decode_state,
+    decode_state_with_plan,
+    encode_state_without_plan,
+)
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
+
+logger = logging.getLogger("duologue.rooms.journal")
+
+SESSIONS = PracticeSession.__table__  # type: ignore[attr-defined]
+EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]
+SUMMARIES = SessionSummary.__table__  # type: ignore[attr-defined]
 
 
 class VersionConflict(Exception):
-    """Someone else (another process) wrote this session first; reload and try again."""
+    """Someone else (another process) wrote this session first: this process no longer owns it."""
+
+
+class JournalUnavailable(Exception):
+    """The database did not take the write (after retries); nothing of it is stored."""
 
 
 @dataclass(frozen=True)
@@ -34,87 +57,308 @@ class StoredEvent:
         return self.audience is None or participant in self.audience
 
 
+@dataclass(frozen=True)
+class LoadedSession:
+    id: uuid.UUID
+    state: SessionState
+    version: int
+
+
 def _from_timestamp(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, tz=UTC)
 
 
-async def load(db: AsyncSession, session_id: uuid.UUID) -> PracticeSession | None:
-    return await db.get(PracticeSession, session_id, populate_existing=True)
+_plans: dict[bytes, Plan] = {}
 
 
-async def commit_transition(
-    db: AsyncSession, row: PracticeSession, new_state: SessionState, events: list[Event], now: float
-) -> list[StoredEvent]:
-    """Write the new state and its events in one transaction, fenced by the version read earlier."""
-    # Read before the UPDATE: the ORM synchronises `row` with the values it writes.
-    first_seq, old_version, was_ended = row.version + 1, row.version, row.status == "ended"
-    stored = [
-        StoredEvent(first_seq + i, e.type, msgspec.to_builtins(e.payload), e.audience, now)
-        for i, e in enumerate(events)
-    ]
-    new_version = old_version + len(stored)
-    values: dict[str, Any] = {
-        "state": encode_state(new_state),
-        "version": new_version,
-        "status": new_state.phase,
-        "end_reason": new_state.end_reason,
-        "next_wakeup": next_wakeup(new_state),
-        "started_at": _from_timestamp(new_state.started_at),
-        "ended_at": _from_timestamp(new_state.ended_at),
-    }
-    result = await db.exec(
-        update(PracticeSession)
-        .where(col(PracticeSession.id) == row.id, col(PracticeSession.version) == old_version)
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        await db.rollback()
-        raise VersionConflict(str(row.id))
-    for event in stored:
-        db.add(
-            SessionEvent(
-                session_id=row.id,
-                seq=event.seq,
-                type=event.type,
-                audience=list(event.audience) if event.audience is not None else None,
-                payload=event.payload,
-                at=event.at,
+def shared_plan(data: bytes) -> Plan:
+    """One decoded plan object per distinct plan, so a thousand rooms on the daily plan hold it once."""
+    plan = _plans.get(data)
+    if plan is None:
+        if len(_plans) > 1024:  # composed plans are many; keep the cache bounded
+            _plans.clear()
+        plan = _plans[data] = decode_plan(data)
+    return plan
+
+
+def state_of(row: Any) -> SessionState:
+    if row.plan is None:  # written before plans were stored apart
+        return decode_state(row.state)
+    return decode_state_with_plan(row.state, shared_plan(bytes(row.plan)))
+
+
+async def load(engine: AsyncEngine, session_id: uuid.UUID) -> LoadedSession | None:
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(SESSIONS.c.state, SESSIONS.c.plan, SESSIONS.c.version).where(SESSIONS.c.id == session_id)
             )
-        )
-    if new_state.phase == "ended" and not was_ended:  # every ending, even before the first step
-        for partner in new_state.partners:
-            summary = build_summary(new_state, partner)
-            db.add(
-                SessionSummary(
-                    session_id=row.id,
-                    user_id=uuid.UUID(partner),
-                    content=msgspec.to_builtins(summary),
-                    markdown=summary_to_markdown(summary),
-                )
-            )
-    await db.commit()
-    return stored
+        ).first()
+    if row is None:
+        return None
+    return LoadedSession(session_id, state_of(row), row.version)
 
 
 async def events_since(
-    db: AsyncSession, session_id: uuid.UUID, since: int, until: int, participant: str
+    conn: AsyncConnection | Any, session_id: uuid.UUID, since: int, until: int, participant: str | None
 ) -> list[StoredEvent]:
-    """What one participant missed in (since, until], in order, without anything addressed to others.
+    """What one participant may read in (since, until], in order (everything when `participant` is None).
 
     `until` is the version the caller read: later events arrive live and must not be sent twice.
     """
-    rows = await db.exec(
-        select(SessionEvent)
-        .where(SessionEvent.session_id == session_id, col(SessionEvent.seq) > since, col(SessionEvent.seq) <= until)
-        .order_by(col(SessionEvent.seq))
+    rows = await conn.execute(
+        select(EVENTS.c.seq, EVENTS.c.type, EVENTS.c.payload, EVENTS.c.audience, EVENTS.c.at)
+        .where(EVENTS.c.session_id == session_id, EVENTS.c.seq > since, EVENTS.c.seq <= until)
+        .order_by(EVENTS.c.seq)
     )
     events = [
-        StoredEvent(r.seq, r.type, r.payload, tuple(r.audience) if r.audience is not None else None, r.at)
-        for r in rows.all()
+        StoredEvent(r.seq, r.type, r.payload, tuple(r.audience) if r.audience is not None else None, r.at) for r in rows
     ]
-    return [e for e in events if e.visible_to(participant)]
+    return [e for e in events if participant is None or e.visible_to(participant)]
 
 
-async def live_sessions(db: AsyncSession) -> list[PracticeSession]:
-    rows = await db.exec(select(PracticeSession).where(col(PracticeSession.status) != "ended"))
-    return list(rows.all())
+async def read_events(
+    engine: AsyncEngine, session_id: uuid.UUID, since: int, until: int, participant: str | None
+) -> list[StoredEvent]:
+    async with engine.connect() as conn:
+        return await events_since(conn, session_id, since, until, participant)
+
+
+async def open_session_ids(engine: AsyncEngine) -> list[uuid.UUID]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(select(SESSIONS.c.id).where(SESSIONS.c.status != "ended"))
+        return [r.id for r in rows]
+
+
+# ----------------------------------------------------------------------------------------------- writing
+
+
+@dataclass
+class Summary:
+    user_id: uuid.UUID
+    content: dict[str, Any]
+    markdown: str
+
+
+@dataclass
+class PendingWrite:
+    """Everything one room changed since its last durable write: merged until the writer takes it."""
+
+    session_id: uuid.UUID
+    base_version: int
+    state: SessionState
+    version: int
+    events: list[StoredEvent] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)
+    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+_UPDATE_SESSION = (
+    update(SESSIONS)
+    .where(SESSIONS.c.id == bindparam("b_id"), SESSIONS.c.version == bindparam("b_base"))
+    .values(
+        state=bindparam("b_state"),
+        version=bindparam("b_version"),
+        status=bindparam("b_status"),
+        end_reason=bindparam("b_end_reason"),
+        started_at=bindparam("b_started_at"),
+        ended_at=bindparam("b_ended_at"),
+    )
+)
+
+
+def _session_values(write: PendingWrite) -> dict[str, Any]:
+    state = write.state
+    return {
+        "b_id": write.session_id,
+        "b_base": write.base_version,
+        "b_state": encode_state_without_plan(state),
+        "b_version": write.version,
+        "b_status": state.phase,
+        "b_end_reason": state.end_reason,
+        "b_started_at": _from_timestamp(state.started_at),
+        "b_ended_at": _from_timestamp(state.ended_at),
+    }
+
+
+def _event_rows(write: PendingWrite) -> list[dict[str, Any]]:
+    return [
+        {
+            "session_id": write.session_id,
+            "seq": e.seq,
+            "type": e.type,
+            "audience": list(e.audience) if e.audience is not None else None,
+            "payload": e.payload,
+            "at": e.at,
+        }
+        for e in write.events
+    ]
+
+
+def _summary_rows(write: PendingWrite) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "id": uuid.uuid4(),
+            "session_id": write.session_id,
+            "user_id": s.user_id,
+            "created_at": now,
+            "content": s.content,
+            "markdown": s.markdown,
+        }
+        for s in write.summaries
+    ]
+
+
+class JournalWriter:
+    """Group commit: whatever rooms wrote while the previous commit ran goes into the next one.
+
+    `on_durable(writes)` is called, in commit order, right after each commit and before anyone awaiting
+    a write is woken: the runtime delivers events there, so every recipient sees them in sequence order
+    and an intent's `ack` follows its events.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        on_durable: Callable[[list[PendingWrite]], None],
+        *,
+        max_pending_events: int = 20_000,
+        retries: int = 3,
+    ) -> None:
+        self.engine = engine
+        self.on_durable = on_durable
+        self.max_pending_events = max_pending_events
+        self.retries = retries
+        self._pending: dict[uuid.UUID, PendingWrite] = {}
+        self._pending_events = 0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.commits = 0  # for the benchmark and the health page
+        multi_rowcount = engine.dialect.supports_sane_multi_rowcount
+        self._update_many = bool(multi_rowcount)
+
+    @property
+    def overloaded(self) -> bool:
+        return self._pending_events >= self.max_pending_events
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="journal-writer")
+
+    async def close(self) -> None:
+        """Commit what is queued, then stop."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    def append(
+        self,
+        session_id: uuid.UUID,
+        base_version: int,
+        state: SessionState,
+        events: list[StoredEvent],
+        summaries: list[Summary],
+    ) -> asyncio.Future[None]:
+        write = self._pending.get(session_id)
+        if write is None:
+            write = self._pending[session_id] = PendingWrite(session_id, base_version, state, base_version)
+        write.state = state
+        write.events.extend(events)
+        write.summaries.extend(summaries)
+        write.version = events[-1].seq if events else write.version
+        self._pending_events += len(events)
+        self._wake.set()
+        return write.done
+
+    def discard(self, session_id: uuid.UUID, error: BaseException) -> None:
+        """Drop a room's queued write (its base is no longer true)."""
+        write = self._pending.pop(session_id, None)
+        if write is not None:
+            self._pending_events -= len(write.events)
+            _fail(write, error)
+
+    async def _run(self) -> None:
+        while True:
+            if not self._pending:
+                if self._closing:
+                    return
+                await self._wake.wait()
+                self._wake.clear()
+                continue
+            batch = list(self._pending.values())
+            self._pending = {}
+            self._pending_events = 0
+            await self._commit_batch(batch)
+
+    async def _commit_batch(self, batch: list[PendingWrite]) -> None:
+        delay = 0.05
+        for attempt in range(self.retries + 1):
+            try:
+                await self._write(batch)
+                self._finish(batch)
+                return
+            except VersionConflict:
+                await self._write_one_by_one(batch)
+                return
+            except Exception as exc:  # the database is busy or away: try again, then give up on this batch
+                logger.error("journal commit failed (%s), attempt %d", type(exc).__name__, attempt + 1)
+                if attempt < self.retries:
+                    await asyncio.sleep(delay)
+                    delay *= 4
+        for write in batch:
+            _fail(write, JournalUnavailable())
+
+    async def _write_one_by_one(self, batch: list[PendingWrite]) -> None:
+        """A fence failed somewhere in the batch: find which rooms, and keep the others."""
+        durable: list[PendingWrite] = []
+        for write in batch:
+            try:
+                await self._write([write])
+                durable.append(write)
+            except VersionConflict as exc:
+                _fail(write, exc)
+            except Exception as exc:
+                logger.error("journal commit failed (%s)", type(exc).__name__)
+                _fail(write, JournalUnavailable())
+        self._finish(durable)
+
+    async def _write(self, batch: list[PendingWrite]) -> None:
+        events = [row for write in batch for row in _event_rows(write)]
+        summaries = [row for write in batch for row in _summary_rows(write)]
+        values = [_session_values(write) for write in batch]
+        async with self.engine.begin() as conn:
+            if self._update_many or len(values) == 1:
+                result = await conn.execute(_UPDATE_SESSION, values)
+                if result.rowcount != len(values):
+                    raise VersionConflict()
+            else:
+                for value in values:
+                    if (await conn.execute(_UPDATE_SESSION, value)).rowcount != 1:
+                        raise VersionConflict()
+            if events:
+                await conn.execute(insert(EVENTS), events)
+            if summaries:
+                await conn.execute(insert(SUMMARIES), summaries)
+
+    def _finish(self, batch: list[PendingWrite]) -> None:
+        self.commits += 1
+        try:
+            self.on_durable(batch)
+        except Exception as exc:  # delivery must never lose the acknowledgement of what is stored
+            logger.error("delivering a commit failed: %s", type(exc).__name__)
+        for write in batch:
+            if not write.done.done():
+                write.done.set_result(None)
+
+
+def _fail(write: PendingWrite, error: BaseException) -> None:
+    if not write.done.done():
+        write.done.set_exception(error)
+        write.done.exception()  # mark retrieved: nobody may be waiting (a deadline's write)
+
+
+def encode_new_session(state: SessionState) -> tuple[bytes, bytes]:
+    """What `practice_session.state` and `.plan` hold for a new session."""
+    return encode_state_without_plan(state), msgspec.json.encode(state.plan)

@@ -13,8 +13,9 @@ from rooms.timestamps import UTCDateTime, utcnow
 
 
 class PracticeSession(SQLModel, table=True):
-    """One live session. `state` is the engine's JSON snapshot after the last accepted intent;
-    `version` is the sequence number of the last stored event and fences concurrent writers."""
+    """One live session. `plan` is the session's plan, stored once; `state` is the engine's state without
+    the plan after the last stored event (legacy rows without `plan` hold the whole state); `version` is the
+    sequence number of the last stored event and fences writers (a process that lost its lease included)."""
 
     __tablename__ = "practice_session"
     __table_args__ = (
@@ -40,7 +41,7 @@ class PracticeSession(SQLModel, table=True):
     end_reason: str | None = Field(default=None, max_length=32)
     version: int = Field(default=0)
     state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    next_wakeup: float | None = Field(default=None)
+    plan: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
+from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins import InitPluginProtocol
 from litestar.stores.file import FileStore
 
 from rooms.runtime import LiveRuntime, RuntimeConfig
@@ -25,11 +27,22 @@ from server.facilitation.controller import FacilitatorController, PartnerFacilit
 from server.health import healthz
 from server.live.controller import PracticeController
 from server.live.endpoint import live_session
-from server.live.publisher import ChannelsPublisher, build_channels
+from server.live.publisher import ProtocolCodec, build_channels, build_cluster
 from server.pairing.controller import PairingController
 from server.settings import Settings
 from server.stores import SESSIONS_STORE, build_store_registry
 from server.web import web_router
+
+
+class _LifespanAfterPlugins(InitPluginProtocol):
+    """Litestar enters plugins' lifespans after the app's own: this puts ours after theirs."""
+
+    def __init__(self, lifespan: Callable[[Litestar], AbstractAsyncContextManager[None]]) -> None:
+        self.lifespan = lifespan
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.lifespan.append(self.lifespan)
+        return app_config
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -43,9 +56,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = create_engine(settings.database_url)
         app.state.db_sessions = session_factory(engine)
         runtime = LiveRuntime(
-            app.state.db_sessions,
-            ChannelsPublisher(channels),
-            RuntimeConfig(
+            engine,
+            ProtocolCodec(),
+            cluster=build_cluster(settings, channels),
+            config=RuntimeConfig(
                 grace_seconds=settings.presence_grace_seconds,
                 abandon_after_seconds=settings.abandon_after_minutes * 60,
             ),
@@ -55,7 +69,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             sessions = stores.get(SESSIONS_STORE)
             if isinstance(sessions, FileStore):  # Redis expires keys by itself; files need sweeping
                 await sessions.delete_expired()
-            await runtime.recover()
+            # Open sessions are taken up in the background (the sweep), so a restart listens at once.
+            await runtime.start()
             yield
         finally:
             await runtime.close()
@@ -89,11 +104,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             live_session,
             web_router(),
         ],
-        plugins=[channels],
+        # The runtime needs the channels running (its messages to other processes), so it starts after them.
+        plugins=[channels, _LifespanAfterPlugins(database)],
         dependencies={"db": Provide(provide_db_session)},
         state=state,
         stores=stores,
-        lifespan=[database],
         on_app_init=[session_auth.on_app_init],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -6,14 +6,10 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from rooms.fanout import personal_channel
-from rooms.models import PracticeSession
 from server.facilitation import service
 from server.facilitation.shapes import (
     ConsentUpdate,
@@ -30,7 +26,6 @@ from server.facilitation.shapes import (
     SessionRecord,
     SharedSummary,
 )
-from server.live.protocol import CLOSE_ORIGIN_NOT_ALLOWED, RevokedFrame, encode_frame
 from server.models import User
 from server.models.timestamps import utcnow
 from server.openapi import error_responses
@@ -95,18 +90,8 @@ class PartnerFacilitationController(Controller):
         request: Request[User, Any, Any],
         db: AsyncSession,
         state: State,
-        channels: ChannelsPlugin,
     ) -> None:
-        link = await service.unlink(db, state.live_runtime, link_id=link_id, user=request.user)
-        # Close the facilitator's open live connections to this couple's sessions straight away.
-        rows = await db.exec(
-            select(PracticeSession).where(
-                PracticeSession.couple_id == link.couple_id, PracticeSession.facilitator_id == link.facilitator_id
-            )
-        )
-        for row in rows.all():
-            channel = personal_channel(str(row.id), str(link.facilitator_id))
-            await channels.wait_published(encode_frame(RevokedFrame(code=CLOSE_ORIGIN_NOT_ALLOWED)), [channel])
+        await service.unlink(db, state.live_runtime, link_id=link_id, user=request.user)
 
     @put(
         "/facilitators/{link_id:uuid}/consent",
@@ -168,9 +153,16 @@ class FacilitatorController(Controller):
         responses=error_responses(400, 401, 403, 404, 409),
     )
     async def start_session(
-        self, couple_id: uuid.UUID, data: FacilitatedSessionCreate, request: Request[User, Any, Any], db: AsyncSession
+        self,
+        couple_id: uuid.UUID,
+        data: FacilitatedSessionCreate,
+        request: Request[User, Any, Any],
+        db: AsyncSession,
+        state: State,
     ) -> SessionBrief:
-        row = await service.start_session(db, facilitator=request.user, couple_id=couple_id, body=data)
+        row = await service.start_session(
+            db, state.live_runtime, facilitator=request.user, couple_id=couple_id, body=data
+        )
         return SessionBrief.model_validate(row, from_attributes=True)
 
     @get(
@@ -188,8 +180,10 @@ class FacilitatorController(Controller):
         summary="My record of a session: what was shared, pacing, my notes",
         responses=error_responses(401, 403, 404),
     )
-    async def record(self, session_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession) -> SessionRecord:
-        return await service.record(db, facilitator=request.user, session_id=session_id)
+    async def record(
+        self, session_id: uuid.UUID, request: Request[User, Any, Any], db: AsyncSession, state: State
+    ) -> SessionRecord:
+        return await service.record(db, state.live_runtime, facilitator=request.user, session_id=session_id)
 
     @get("/sessions/{session_id:uuid}/notes", summary="My private notes", responses=error_responses(401, 403, 404))
     async def notes(

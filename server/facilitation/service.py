@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -11,13 +10,12 @@ import msgspec
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises import DefinitionError, End, IntentRejected
+from exercises import DefinitionError
 from exercises.plans import Plan, PlanItemSpec, PlanSpec, build_plan
 from exercises.summary import Summary, shareable, summary_to_markdown
 from rooms.catalogue import builtin_catalogue
-from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
-from rooms.runtime import LiveRuntime, SessionNotFound
+from rooms.runtime import LiveRuntime
 from server.errors import ApiError
 from server.facilitation.shapes import (
     FacilitatedCouple,
@@ -31,7 +29,8 @@ from server.facilitation.shapes import (
     SessionRecord,
     SharedSummary,
 )
-from server.live.service import open_session
+from server.live.opening import open_session
+from server.live.protocol import CLOSE_ORIGIN_NOT_ALLOWED, RevokedFrame, encode_frame
 from server.models import Couple, FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent, User
 from server.models.timestamps import utcnow
 from server.pairing.codes import new_code, normalise_code
@@ -206,16 +205,17 @@ async def end_facilitation(
         consent.granted, consent.updated_at = False, now
         db.add(consent)
     await db.commit()
-    open_sessions = await db.exec(
+    sessions = await db.exec(
         select(PracticeSession).where(
-            PracticeSession.couple_id == couple_id,
-            PracticeSession.facilitator_id == facilitator_id,
-            col(PracticeSession.status) != "ended",
+            PracticeSession.couple_id == couple_id, PracticeSession.facilitator_id == facilitator_id
         )
     )
-    for row in open_sessions.all():
-        with contextlib.suppress(IntentRejected, SessionNotFound):
-            await runtime.apply_intent(row.id, str(by.id), End())
+    revoked = encode_frame(RevokedFrame(code=CLOSE_ORIGIN_NOT_ALLOWED))
+    for row in sessions.all():
+        if row.status != "ended":
+            await runtime.end(row.id, str(by.id))
+        # Their open live connections close straight away, on whichever process holds them.
+        runtime.revoke(row.id, str(facilitator_id), CLOSE_ORIGIN_NOT_ALLOWED, "access_revoked", revoked)
 
 
 async def consent_granted(db: AsyncSession, *, user_id: uuid.UUID, facilitator_id: uuid.UUID) -> bool:
@@ -390,7 +390,7 @@ async def delete_plan(db: AsyncSession, *, facilitator: User, plan_id: uuid.UUID
 
 
 async def start_session(
-    db: AsyncSession, *, facilitator: User, couple_id: uuid.UUID, body: FacilitatedSessionCreate
+    db: AsyncSession, runtime: LiveRuntime, *, facilitator: User, couple_id: uuid.UUID, body: FacilitatedSessionCreate
 ) -> PracticeSession:
     await require_link(db, facilitator=facilitator, couple_id=couple_id)
     chosen = [body.plan is not None, body.saved_plan_id is not None, body.plan_id is not None]
@@ -417,6 +417,7 @@ async def start_session(
         raise ApiError(400, "invalid_first_speaker", "Choose random, or one of the two partners.")
     return await open_session(
         db,
+        runtime,
         couple_id=couple_id,
         created_by=facilitator.id,
         partners=(partners[0], partners[1]),
@@ -452,10 +453,10 @@ async def notes(db: AsyncSession, *, facilitator: User, session_id: uuid.UUID) -
     return [NotePublic(id=n.id, text=n.text, created_at=n.created_at) for n in rows.all()]
 
 
-async def record(db: AsyncSession, *, facilitator: User, session_id: uuid.UUID) -> SessionRecord:
+async def record(db: AsyncSession, runtime: LiveRuntime, *, facilitator: User, session_id: uuid.UUID) -> SessionRecord:
     """What the facilitator saw (events addressed to everyone or to them: never a private answer) and notes."""
     row = await _my_facilitated_session(db, facilitator=facilitator, session_id=session_id)
-    events = await events_since(db, session_id, 0, row.version, str(facilitator.id))
+    events = await runtime.timeline(session_id, str(facilitator.id))
     timeline = [{"seq": e.seq, "event": e.type, "data": e.payload, "at": e.at} for e in events]
     return SessionRecord(
         session=_brief(row), timeline=timeline, notes=await notes(db, facilitator=facilitator, session_id=session_id)

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,10 +32,10 @@ class PracticeController(Controller):
         responses=error_responses(400, 401, 409),
     )
     async def create_session(
-        self, request: Request[User, Any, Any], data: SessionCreate, db: AsyncSession
+        self, request: Request[User, Any, Any], data: SessionCreate, db: AsyncSession, state: State
     ) -> SessionPublic:
         row = await service.create_session(
-            db, user=request.user, plan_id=data.plan_id, first_speaker=data.first_speaker
+            db, state.live_runtime, user=request.user, plan_id=data.plan_id, first_speaker=data.first_speaker
         )
         return await service.to_public(db, row, request.user)
 

@@ -1,7 +1,7 @@
 """The websocket endpoint: one connection per participant and device.
 
-The receive loop owns the socket; the participant's channel is forwarded from a background task, and
-every send goes through one lock so frames never interleave.
+The receive loop owns the socket's input; everything sent after the catch-up goes through the connection's
+queue and one sender task, so frames never interleave and a slow phone never holds up the room.
 """
 
 from __future__ import annotations
@@ -9,27 +9,30 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import hashlib
 import logging
 import time
 import uuid
 from typing import Any
 
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
 
 from exercises import IntentRejected
-from rooms.fanout import personal_channel
-from rooms.runtime import BadSequence, LiveRuntime, SessionNotFound
-from server.accounts.sessions import retrieve_user
+from rooms.runtime import BadSequence, Busy, CatchUp, LiveRuntime, RateLimited, SessionNotFound, TooManyConnections
+from server.accounts.sessions import SESSION_COOKIE, retrieve_user
 from server.live import service
 from server.live.protocol import (
     CLOSE_NOT_SIGNED_IN,
     CLOSE_ORIGIN_NOT_ALLOWED,
     CLOSE_SESSION_NOT_FOUND,
+    CLOSE_TOO_MANY_CONNECTIONS,
+    CLOSE_TOO_SLOW,
+    CLOSE_TRY_AGAIN_LATER,
     MAX_FRAME_BYTES,
     MAX_INTENTS_PER_SECOND,
+    MAX_QUEUED_FRAMES,
     AckFrame,
     ErrorFrame,
     EventFrame,
@@ -40,42 +43,68 @@ from server.live.protocol import (
     SyncedFrame,
     encode_frame,
     parse_client_frame,
-    peek,
 )
 from server.settings import Settings
 
 logger = logging.getLogger("duologue.live")
 
 
-class Connection:
-    """One open socket: serialised sends, and a high-water mark so no event is sent twice."""
+class _Close:
+    __slots__ = ("code", "frame", "reason")
 
-    def __init__(self, socket: WebSocket[Any, Any, Any]) -> None:
+    def __init__(self, code: int, reason: str, frame: bytes | None) -> None:
+        self.code, self.reason, self.frame = code, reason, frame
+
+
+class SocketConnection:
+    """One open socket. Frames queue here (the runtime never waits on a slow phone) and one sender task
+    writes them in order, skipping events already sent during the catch-up."""
+
+    def __init__(self, socket: WebSocket[Any, Any, Any], participant: str, signin: str | None) -> None:
+        self.id = uuid.uuid4().hex
         self.socket = socket
-        self.send_lock = asyncio.Lock()
+        self.participant = participant
+        self.signin = signin
         self.last_seq = 0
+        self.queue: asyncio.Queue[tuple[bytes, int | None] | _Close] = asyncio.Queue()
+        self.closing = False
         self.recent: collections.deque[float] = collections.deque(maxlen=MAX_INTENTS_PER_SECOND)
 
-    async def send(self, data: bytes) -> None:
-        async with self.send_lock:
-            await self.socket.send_text(data.decode())
-
-    async def forward(self, data: bytes) -> None:
-        kind, seq = peek(data)
-        if kind == "revoked":  # access withdrawn while connected: say so, then close
-            with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                await self.send(data)
-                await self.socket.close(code=CLOSE_ORIGIN_NOT_ALLOWED, reason="access_revoked")
+    def push(self, frame: bytes, seq: int | None) -> None:
+        if self.closing:
             return
-        if seq is not None:
-            if seq <= self.last_seq:
-                return  # already sent during catch-up
-            self.last_seq = seq
-        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-            await self.send(data)
+        if self.queue.qsize() >= MAX_QUEUED_FRAMES:  # a socket that stopped reading: let it reconnect and resume
+            self.close(CLOSE_TOO_SLOW, "too_slow")
+            return
+        self.queue.put_nowait((frame, seq))
 
-    async def error(self, code: str, message: str, ref: str | None = None) -> None:
-        await self.send(encode_frame(ErrorFrame(code=code, message=message, ref=ref)))
+    def close(self, code: int, reason: str, frame: bytes | None = None) -> None:
+        if not self.closing:
+            self.closing = True
+            self.queue.put_nowait(_Close(code, reason, frame))
+
+    async def send_now(self, frame: bytes) -> None:
+        await self.socket.send_text(frame.decode())
+
+    async def run_sender(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            while True:
+                item = await self.queue.get()
+                if isinstance(item, _Close):
+                    if item.frame is not None:
+                        await self.send_now(item.frame)
+                    await self.socket.close(code=item.code, reason=item.reason)
+                    return
+                frame, seq = item
+                if seq is not None:
+                    if seq <= self.last_seq:
+                        continue  # already sent during the catch-up
+                    self.last_seq = seq
+                await self.send_now(frame)
+
+    def error(self, code: str, message: str, ref: str | None = None, retry_after: float | None = None) -> None:
+        retry_ms = None if retry_after is None else int(retry_after * 1000)
+        self.push(encode_frame(ErrorFrame(code=code, message=message, ref=ref, retry_after_ms=retry_ms)), None)
 
     def over_rate_limit(self, now: float) -> bool:
         if len(self.recent) == self.recent.maxlen and now - self.recent[0] < 1.0:
@@ -106,10 +135,14 @@ async def refuse(socket: WebSocket[Any, Any, Any], close_code: int, code: str, m
     await socket.close(code=close_code, reason=code)
 
 
+def signin_key(socket: WebSocket[Any, Any, Any]) -> str | None:
+    """Names the sign-in a socket was opened with (never the cookie itself), so signing out can close it."""
+    cookie = socket.cookies.get(SESSION_COOKIE)
+    return hashlib.sha256(cookie.encode()).hexdigest() if cookie else None
+
+
 @websocket("/api/sessions/{session_id:uuid}/live", opt={"exclude_from_auth": True})
-async def live_session(
-    socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, state: State, channels: ChannelsPlugin
-) -> None:
+async def live_session(socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, state: State) -> None:
     settings: Settings = state.settings
     runtime: LiveRuntime = state.live_runtime
     if not origin_allowed(socket, settings):
@@ -125,17 +158,15 @@ async def live_session(
         await refuse(socket, CLOSE_SESSION_NOT_FOUND, "session_not_found", "We could not find that session for you.")
         return
 
-    participant = str(user.id)
     await socket.accept()
-    connection = Connection(socket)
-    subscriber = await channels.subscribe([personal_channel(str(session_id), participant)])
-    # Counted as present before catching up, so the first frame already lists them as connected; what
-    # `connect` publishes (participant_back, resumed) is in the catch-up and its queued copy is dropped.
+    connection = SocketConnection(socket, str(user.id), signin_key(socket))
+    sender: asyncio.Task[None] | None = None
     try:
-        await runtime.connect(session_id, participant)
-        await send_catch_up(connection, runtime, session_id, participant, socket.query_params.get("since"))
-        async with subscriber.run_in_background(connection.forward, join=False):
-            await receive_loop(connection, runtime, session_id, participant)
+        # Counted as present first (frames queue from here on), then caught up, then the queue flows.
+        if not await send_catch_up(connection, runtime, session_id, socket.query_params.get("since")):
+            return
+        sender = asyncio.create_task(connection.run_sender())
+        await receive_loop(connection, runtime, session_id)
     except WebSocketDisconnect:
         pass
     except Exception as exc:  # logged by type only: a message could quote someone's words
@@ -143,42 +174,88 @@ async def live_session(
         with contextlib.suppress(Exception):
             await socket.close(code=1011, reason="internal_error")
     finally:
-        await runtime.disconnect(session_id, participant)
-        await channels.unsubscribe(subscriber)
+        await runtime.detach(session_id, connection)
+        if sender is not None:
+            connection.close(1000, "bye")
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(sender, timeout=5)
+
+
+async def _attach(
+    connection: SocketConnection, runtime: LiveRuntime, session_id: uuid.UUID, since: int | None
+) -> CatchUp | None:
+    try:
+        return await runtime.attach(session_id, connection, since)
+    except TooManyConnections:
+        limit = runtime.config.max_connections_per_participant
+        await connection.send_now(
+            encode_frame(
+                ErrorFrame(
+                    code="too_many_connections",
+                    message=f"This session is already open in {limit} places for you. Close one, then try again.",
+                )
+            )
+        )
+        await connection.socket.close(code=CLOSE_TOO_MANY_CONNECTIONS, reason="too_many_connections")
+        return None
+    except (SessionNotFound, Busy):
+        await connection.send_now(
+            encode_frame(ErrorFrame(code="session_not_available", message="This session cannot be opened just now."))
+        )
+        await connection.socket.close(code=CLOSE_TRY_AGAIN_LATER, reason="try_again_later")
+        return None
 
 
 async def send_catch_up(
-    connection: Connection, runtime: LiveRuntime, session_id: uuid.UUID, participant: str, since_raw: str | None
-) -> None:
+    connection: SocketConnection, runtime: LiveRuntime, session_id: uuid.UUID, since_raw: str | None
+) -> bool:
     since: int | None = None
     if since_raw is not None:
         try:
             since = int(since_raw)
         except ValueError:
-            await connection.error("bad_sequence", "`since` must be a whole number; here is everything instead.")
+            await connection.send_now(
+                encode_frame(
+                    ErrorFrame(
+                        code="bad_sequence", message="`since` must be a whole number; here is everything instead."
+                    )
+                )
+            )
     try:
-        catch_up = await runtime.catch_up(session_id, participant, since)
+        catch_up = await _attach(connection, runtime, session_id, since)
     except BadSequence:
-        await connection.error("bad_sequence", "That event number does not exist yet; here is everything instead.")
-        catch_up = await runtime.catch_up(session_id, participant, None)
-    now = time.time()
-    connected = runtime.connected(session_id)
-    if catch_up.snapshot is not None:
-        await connection.send(
+        await connection.send_now(
             encode_frame(
-                SnapshotFrame(seq=catch_up.version, state=catch_up.snapshot, connected=connected, server_time=now)
+                ErrorFrame(
+                    code="bad_sequence", message="That event number does not exist yet; here is everything instead."
+                )
+            )
+        )
+        catch_up = await _attach(connection, runtime, session_id, None)
+    if catch_up is None:
+        return False
+    now = time.time()
+    if catch_up.snapshot is not None:
+        await connection.send_now(
+            encode_frame(
+                SnapshotFrame(
+                    seq=catch_up.version, state=catch_up.snapshot, connected=catch_up.connected, server_time=now
+                )
             )
         )
     else:
         for event in catch_up.events or []:
-            await connection.send(
+            await connection.send_now(
                 encode_frame(EventFrame(seq=event.seq, event=event.type, data=event.payload, at=event.at))
             )
-        await connection.send(encode_frame(SyncedFrame(seq=catch_up.version, connected=connected, server_time=now)))
+        await connection.send_now(
+            encode_frame(SyncedFrame(seq=catch_up.version, connected=catch_up.connected, server_time=now))
+        )
     connection.last_seq = max(connection.last_seq, catch_up.version)
+    return True
 
 
-async def receive_loop(connection: Connection, runtime: LiveRuntime, session_id: uuid.UUID, participant: str) -> None:
+async def receive_loop(connection: SocketConnection, runtime: LiveRuntime, session_id: uuid.UUID) -> None:
     socket = connection.socket
     while True:
         message = await socket.receive()
@@ -186,38 +263,44 @@ async def receive_loop(connection: Connection, runtime: LiveRuntime, session_id:
             return
         if message["type"] != "websocket.receive":
             continue
+        if connection.closing:
+            return
         if connection.over_rate_limit(time.monotonic()):
-            await connection.error("rate_limited", "That was a lot at once. Please slow down a little.")
+            connection.error("rate_limited", "That was a lot at once. Please slow down a little.")
             continue
         text = message.get("text")
         if text is None:
-            await connection.error("binary_not_supported", "Please send JSON text, not binary frames.")
+            connection.error("binary_not_supported", "Please send JSON text, not binary frames.")
             continue
-        if len(text.encode()) > MAX_FRAME_BYTES:
-            await connection.error("frame_too_large", f"Messages can be at most {MAX_FRAME_BYTES // 1024} KiB.")
+        if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
+            connection.error("frame_too_large", f"Messages can be at most {MAX_FRAME_BYTES // 1024} KiB.")
             continue
-        await handle_text(connection, runtime, session_id, participant, text)
+        await handle_text(connection, runtime, session_id, text)
 
 
-async def handle_text(
-    connection: Connection, runtime: LiveRuntime, session_id: uuid.UUID, participant: str, text: str
-) -> None:
+async def handle_text(connection: SocketConnection, runtime: LiveRuntime, session_id: uuid.UUID, text: str) -> None:
     ref: str | None = None
     try:
         message, ref = parse_client_frame(text)
         if isinstance(message, Ping):
-            await connection.send(encode_frame(PongFrame(ref=ref, server_time=time.time())))
+            connection.push(encode_frame(PongFrame(ref=ref, server_time=time.time())), None)
             return
-        stored = await runtime.apply_intent(session_id, participant, message)
-        await connection.send(encode_frame(AckFrame(ref=ref, seq=stored[-1].seq if stored else None)))
+        seq = await runtime.submit(session_id, connection.participant, message)
+        connection.push(encode_frame(AckFrame(ref=ref, seq=seq)), None)
     except ProtocolError as exc:
-        await connection.error(exc.code, exc.message, exc.ref)
+        connection.error(exc.code, exc.message, exc.ref)
     except IntentRejected as exc:
-        await connection.error(exc.code, exc.message, ref)
+        connection.error(exc.code, exc.message, ref)
+    except RateLimited:
+        connection.error("rate_limited", "That was a lot at once. Please slow down a little.", ref)
+    except Busy as exc:
+        connection.error(
+            "busy", "We are very busy for a moment; nothing changed. Please try again.", ref, exc.retry_after
+        )
     except SessionNotFound:
-        await connection.error("session_ended", "This session is no longer available.", ref)
+        connection.error("session_ended", "This session is no longer available.", ref)
     except (WebSocketDisconnect, asyncio.CancelledError):
         raise
     except Exception as exc:  # never let one bad message end the session; log the type only (privacy)
         logger.error("intent in session %s failed: %s", session_id, type(exc).__name__)
-        await connection.error("internal_error", "Something went wrong on our side; nothing changed.", ref)
+        connection.error("busy", "Something went wrong on our side; nothing changed. Please try again.", ref, 1.0)

@@ -20,12 +20,19 @@ MAX_REF_LENGTH = 64
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_ORIGIN_NOT_ALLOWED = 4403
 CLOSE_SESSION_NOT_FOUND = 4404
+CLOSE_TOO_MANY_CONNECTIONS = 4429
+CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_TOO_SLOW = 4408
 CLOSE_CODES = {
     CLOSE_NOT_SIGNED_IN: "not_signed_in",
     CLOSE_ORIGIN_NOT_ALLOWED: "origin_not_allowed",
     CLOSE_SESSION_NOT_FOUND: "session_not_found",
+    CLOSE_TOO_MANY_CONNECTIONS: "too_many_connections",
+    CLOSE_TOO_SLOW: "too_slow",
+    CLOSE_TRY_AGAIN_LATER: "try_again_later",
     1009: "message_too_big",
 }
+MAX_QUEUED_FRAMES = 2000  # frames waiting for one socket before we close it (it reconnects and resumes)
 
 # ----------------------------------------------------------------------------- client → server
 
@@ -126,6 +133,7 @@ class ErrorFrame(_Frame, tag="error"):
     code: str
     message: str
     ref: str | None = None
+    retry_after_ms: int | None = None
 
 
 class PresenceFrame(_Frame, tag="presence"):
@@ -188,7 +196,9 @@ PROTOCOL_ERRORS = {
     "invalid_message": "A field is missing, unknown or of the wrong type (the message names it).",
     "rate_limited": f"More than {MAX_INTENTS_PER_SECOND} messages in one second; this one was dropped.",
     "bad_sequence": "`since` named an event that does not exist; a snapshot follows.",
-    "internal_error": "The server failed to handle the message; nothing changed. Try again.",
+    "busy": "The server is at capacity (or recovering); nothing changed. Send it again after `retry_after_ms`.",
+    "too_many_connections": "This person already has the most sockets open to this session that we allow (5).",
+    "session_not_available": "The session could not be opened just now (it is moving between processes); retry.",
 }
 
 ENGINE_ERRORS = {

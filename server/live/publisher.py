@@ -1,21 +1,18 @@
-"""Publishes the runtime's events as protocol frames through Litestar channels (memory or Redis)."""
+"""How the runtime reaches the wire and other processes: protocol frames, and pub/sub over Litestar channels."""
 
 from __future__ import annotations
 
-import asyncio
-import time
+from collections.abc import AsyncIterator
 
-from litestar.channels import ChannelsPlugin
+from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
+from rooms.cluster import Cluster, LocalCluster, RedisCluster
 from rooms.journal import StoredEvent
 from server.live.protocol import EventFrame, PresenceFrame, encode_frame
 from server.settings import Settings
-
-# A hung backend (Redis) must not hold a room's lock for ever.
-PUBLISH_TIMEOUT_SECONDS = 5
 
 
 def build_channels(settings: Settings) -> ChannelsPlugin:
@@ -25,21 +22,51 @@ def build_channels(settings: Settings) -> ChannelsPlugin:
         )
     else:
         backend = MemoryChannelsBackend()
-    # Channel names are per session and participant, so they cannot be listed up front.
-    return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True, subscriber_max_backlog=1000)
+    # Channel names are per process (and per sign-in), so they cannot be listed up front. A process inbox
+    # carries every frame for that process's sockets: it must not drop messages under load.
+    return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True, subscriber_max_backlog=None)
 
 
-class ChannelsPublisher:
+class ProtocolCodec:
+    """Each event is encoded once, whatever the number of recipients."""
+
+    def event(self, event: StoredEvent) -> bytes:
+        return encode_frame(EventFrame(seq=event.seq, event=event.type, data=event.payload, at=event.at))
+
+    def presence(self, connected: list[str], server_time: float) -> bytes:
+        return encode_frame(PresenceFrame(connected=connected, server_time=server_time))
+
+
+class ChannelsTransport:
+    """The cluster's messages over Litestar channels (Redis pub/sub in scaled mode)."""
+
     def __init__(self, channels: ChannelsPlugin) -> None:
         self.channels = channels
 
-    async def publish_event(self, channel: str, event: StoredEvent) -> None:
-        frame = EventFrame(seq=event.seq, event=event.type, data=event.payload, at=event.at)
-        # wait_published, not publish: a failing backend must surface here rather than stop silently.
-        async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
-            await self.channels.wait_published(encode_frame(frame), [channel])
+    async def publish(self, channel: str, data: bytes) -> None:
+        # wait_published, not publish: a failing backend must surface to the caller (who retries).
+        await self.channels.wait_published(data, [channel])
 
-    async def publish_presence(self, channel: str, connected: list[str]) -> None:
-        frame = PresenceFrame(connected=connected, server_time=time.time())
-        async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
-            await self.channels.wait_published(encode_frame(frame), [channel])
+    async def subscribe(self, channels: list[str]) -> ChannelsSubscription:
+        return ChannelsSubscription(self.channels, await self.channels.subscribe(channels))
+
+
+class ChannelsSubscription:
+    def __init__(self, channels: ChannelsPlugin, subscriber: Subscriber) -> None:
+        self.channels = channels
+        self.subscriber = subscriber
+
+    async def events(self) -> AsyncIterator[bytes]:
+        async for data in self.subscriber.iter_events():
+            yield data
+
+    async def close(self) -> None:
+        await self.channels.unsubscribe(self.subscriber)
+
+
+def build_cluster(settings: Settings, channels: ChannelsPlugin) -> Cluster:
+    if settings.redis_url and not settings.uses_sqlite:
+        return RedisCluster(
+            Redis.from_url(settings.redis_url), ChannelsTransport(channels), f"{settings.redis_namespace}:live"
+        )
+    return LocalCluster()

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import uuid
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises import End, IntentRejected, choose_first_speaker, new_session
+from exercises import choose_first_speaker
 from exercises.plans import Plan
-from exercises.state import encode_state
 from rooms.catalogue import builtin_catalogue
 from rooms.models import PracticeSession, SessionSummary
-from rooms.runtime import LiveRuntime, SessionNotFound
+from rooms.runtime import LiveRuntime
 from server.errors import ApiError
 from server.live.models import PlanPublic, SessionPublic, SummaryListItem, SummaryPublic
+from server.live.opening import open_session, session_in_progress
 from server.models import Couple, User
 from server.pairing.service import current_members, current_membership
 
@@ -43,7 +41,9 @@ def _plan(plan_id: str) -> Plan:
     return plan
 
 
-async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_speaker: str) -> PracticeSession:
+async def create_session(
+    db: AsyncSession, runtime: LiveRuntime, *, user: User, plan_id: str, first_speaker: str
+) -> PracticeSession:
     plan = _plan(plan_id)
     membership = await current_membership(db, user_id=user.id)
     members = await current_members(db, couple_id=membership.couple_id) if membership else []
@@ -56,7 +56,7 @@ async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_sp
         )
     )
     if ongoing.first() is not None:
-        raise _in_progress()
+        raise session_in_progress()
     partners = (str(user.id), str(partner_id))
     if first_speaker == "me":
         speaker = partners[0]
@@ -66,54 +66,13 @@ async def create_session(db: AsyncSession, *, user: User, plan_id: str, first_sp
         speaker = choose_first_speaker(plan, partners, secrets.randbelow(2))
     return await open_session(
         db,
+        runtime,
         couple_id=membership.couple_id,
         created_by=user.id,
         partners=partners,
         plan=plan,
         first_speaker=speaker,
     )
-
-
-async def open_session(
-    db: AsyncSession,
-    *,
-    couple_id: uuid.UUID,
-    created_by: uuid.UUID,
-    partners: tuple[str, str],
-    plan: Plan,
-    first_speaker: str,
-    facilitator_id: uuid.UUID | None = None,
-) -> PracticeSession:
-    """Store a new session in its lobby; the database refuses a second open one for the couple."""
-    try:
-        state = new_session(
-            plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
-        )
-    except ValueError as exc:  # e.g. a facilitator who is also one of the partners
-        raise ApiError(
-            409, "invalid_participants", "A session needs two partners and, if any, another facilitator."
-        ) from exc
-    row = PracticeSession(
-        couple_id=couple_id,
-        created_by_id=created_by,
-        partner_a_id=uuid.UUID(partners[0]),
-        partner_b_id=uuid.UUID(partners[1]),
-        facilitator_id=facilitator_id,
-        plan_id=plan.id,
-        plan_title=plan.title,
-        state=encode_state(state),
-    )
-    db.add(row)
-    try:
-        await db.commit()
-    except IntegrityError as exc:  # someone started one at the same moment
-        await db.rollback()
-        raise _in_progress() from exc
-    return row
-
-
-def _in_progress() -> ApiError:
-    return ApiError(409, "session_in_progress", "You already have a session open together. Join it, or end it first.")
 
 
 def _is_partner(row: PracticeSession, user_id: uuid.UUID) -> bool:
@@ -150,8 +109,7 @@ async def end_open_sessions(db: AsyncSession, runtime: LiveRuntime, *, couple_id
         select(PracticeSession).where(PracticeSession.couple_id == couple_id, col(PracticeSession.status) != "ended")
     )
     for row in rows.all():
-        with contextlib.suppress(IntentRejected, SessionNotFound):
-            await runtime.apply_intent(row.id, str(user.id), End())
+        await runtime.end(row.id, str(user.id))
 
 
 async def get_session(db: AsyncSession, *, session_id: uuid.UUID, user: User) -> PracticeSession:

@@ -1,23 +1,21 @@
-"""A LiveRuntime over a real database, a recording publisher and a clock the test moves."""
+"""A LiveRuntime over a real database, sockets that record what they receive, and a clock the test moves."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises import new_session
-from exercises.state import encode_state
+from exercises import Plan
 from rooms.catalogue import builtin_catalogue
 from rooms.journal import StoredEvent
-from rooms.models import PracticeSession
 from rooms.runtime import LiveRuntime, RuntimeConfig
 from server.db import create_engine, session_factory
 from server.models import Couple, User
@@ -35,72 +33,90 @@ class FakeClock:
         self.now += seconds
 
 
-@dataclass
-class RecordingPublisher:
-    """Remembers what each personal channel received, as a subscriber would."""
+class RecordingCodec:
+    def event(self, event: StoredEvent) -> bytes:
+        return msgspec.json.encode({"kind": "event", "seq": event.seq, "type": event.type, "data": event.payload})
 
-    received: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    def presence(self, connected: list[str], server_time: float) -> bytes:
+        return msgspec.json.encode({"kind": "presence", "connected": connected})
 
-    async def publish_event(self, channel: str, event: StoredEvent) -> None:
-        self.received[channel].append(event)
 
-    async def publish_presence(self, channel: str, connected: list[str]) -> None:
-        self.received[channel].append(("presence", tuple(connected)))
+@dataclass(eq=False)
+class FakeSocket:
+    """Stands where the server's socket connection stands: what the runtime pushed, in order."""
 
-    def events_for(self, session_id: uuid.UUID, participant: str) -> list[StoredEvent]:
-        channel = f"duologue.live.{session_id}.{participant}"
-        return [e for e in self.received[channel] if isinstance(e, StoredEvent)]
+    participant: str
+    signin: str | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    closed: tuple[int, str] | None = None
 
-    def presence_for(self, session_id: uuid.UUID, participant: str) -> list[tuple[str, ...]]:
-        channel = f"duologue.live.{session_id}.{participant}"
-        return [e[1] for e in self.received[channel] if isinstance(e, tuple)]
+    def push(self, frame: bytes, seq: int | None) -> None:
+        self.frames.append(msgspec.json.decode(frame))
+
+    def close(self, code: int, reason: str, frame: bytes | None = None) -> None:
+        self.closed = (code, reason)
+
+    def events(self, name: str | None = None) -> list[dict[str, Any]]:
+        return [f for f in self.frames if f["kind"] == "event" and (name is None or f["type"] == name)]
+
+    def names(self) -> list[str]:
+        return [f["type"] for f in self.events()]
+
+    def presence(self) -> list[list[str]]:
+        return [f["connected"] for f in self.frames if f["kind"] == "presence"]
 
 
 @dataclass
 class Harness:
     runtime: LiveRuntime
     clock: FakeClock
-    publisher: RecordingPublisher
     engine: AsyncEngine
+    config: RuntimeConfig
 
-    async def new_session(self, plan_id: str = "daily") -> tuple[uuid.UUID, str, str]:
+    def fresh_runtime(self) -> LiveRuntime:
+        """Another process (or this one after a restart) on the same database."""
+        return LiveRuntime(self.engine, RecordingCodec(), config=self.config, clock=self.clock)
+
+    async def new_session(self, plan: Plan | None = None) -> tuple[uuid.UUID, str, str]:
         async with session_factory(self.engine)() as db:
             a, b = (User(email=f"{uuid.uuid4().hex}@example.org", display_name=n, password_hash="x") for n in "AB")
             couple = Couple()
             db.add_all([a, b, couple])
-            await db.flush()
-            partners = (str(a.id), str(b.id))
-            plan = builtin_catalogue().plans[plan_id]
-            row = PracticeSession(
-                couple_id=couple.id,
-                created_by_id=a.id,
-                partner_a_id=a.id,
-                partner_b_id=b.id,
-                plan_id=plan_id,
-                plan_title=plan.title,
-                state=encode_state(new_session(plan, partners, first_speaker=partners[0])),
-            )
-            db.add(row)
             await db.commit()
-            return row.id, partners[0], partners[1]
+            partners = (str(a.id), str(b.id))
+        session_id = await self.runtime.open_session(
+            couple_id=couple.id,
+            created_by=a.id,
+            partners=partners,
+            plan=plan or builtin_catalogue().plans["daily"],
+            first_speaker=partners[0],
+        )
+        return session_id, partners[0], partners[1]
 
     async def settle(self) -> None:
-        """Let timers that are due run (they nap in tiny steps in these tests)."""
-        for _ in range(20):
+        """Let due timers run and queued writes commit (timers nap in tiny steps in these tests)."""
+        for _ in range(10):
             await asyncio.sleep(0.01)
+        await wait_until(lambda: not self.runtime.writer._pending)  # noqa: SLF001
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - polling an in-memory condition in a test
+            await asyncio.sleep(0.01)
+
+
+CONFIG = RuntimeConfig(grace_seconds=10, abandon_after_seconds=1800, max_nap_seconds=0.005)
 
 
 @pytest.fixture
 async def harness(settings: Settings) -> AsyncIterator[Harness]:
     engine = create_engine(settings.database_url)
-    clock, publisher = FakeClock(), RecordingPublisher()
-    runtime = LiveRuntime(
-        session_factory(engine),
-        publisher,
-        RuntimeConfig(grace_seconds=10, abandon_after_seconds=1800, max_nap_seconds=0.005),
-        clock=clock,
-    )
-    yield Harness(runtime, clock, publisher, engine)
+    clock = FakeClock()
+    runtime = LiveRuntime(engine, RecordingCodec(), config=CONFIG, clock=clock)
+    await runtime.start()
+    yield Harness(runtime, clock, engine, CONFIG)
     await runtime.close()
     await engine.dispose()
 
