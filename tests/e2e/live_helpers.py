@@ -80,3 +80,18 @@ async def play(live: LiveSession, answer: Answerer, timeout: float = 200) -> Non
                     await live.intent("submit", step_no=step["step_no"], value=value)
 
     await asyncio.wait_for(run(), timeout)
+
+
+async def both_back(a: LiveSession, s: LiveSession, ids: set[str], timeout: float = 30) -> None:
+    """After reconnecting: wait until both are present and the session is not paused for someone away.
+
+    On a loaded machine a reconnect can take longer than the grace period; the session then pauses and
+    resumes as the person comes back. Tests wait for that, never for a fixed time.
+    """
+
+    def running(live: LiveSession) -> bool:
+        last = next((f["event"] for f in reversed(live.events) if f["event"] in ("paused", "resumed")), None)
+        return set(live.connected) == ids and last != "paused"
+
+    await a.wait_for(lambda: running(a), timeout)
+    await s.wait_for(lambda: running(s), timeout)

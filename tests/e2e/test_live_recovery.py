@@ -1,9 +1,10 @@
 """Reconnecting replays exactly what was missed; a killed server comes back with nothing lost."""
 
 import asyncio
+import contextlib
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.live_helpers import paired_couple, started_session
+from tests.e2e.live_helpers import both_back, paired_couple, started_session
 
 
 async def test_reconnecting_replays_exactly_the_missed_events(live_server: LiveServer) -> None:
@@ -46,6 +47,7 @@ async def test_a_killed_server_restarts_and_the_session_goes_on(live_server: Liv
     await a.connect(since=a.last_seq)
     await s.connect(since=s.last_seq)
     await a.wait_for(lambda: any(f["type"] == "synced" for f in a.frames[frames_before:]))
+    await both_back(a, s, {alex.id, sam.id})
     await a.intent("submit", step_no=second["step_no"], value=5)
     await s.intent("submit", step_no=second["step_no"], value=4)
     await a.wait_event("step_started", step_no=second["step_no"] + 1)
@@ -55,3 +57,33 @@ async def test_a_killed_server_restarts_and_the_session_goes_on(live_server: Liv
     assert fresh.events[: len(history_before)] == history_before, "nothing stored before the crash was lost"
     assert [f["seq"] for f in fresh.events] == sorted({f["seq"] for f in fresh.events})
     assert fresh.events == a.events
+
+
+async def test_every_acknowledged_intent_survives_a_kill_at_any_moment(live_server: LiveServer) -> None:
+    alex, sam = await paired_couple(live_server.url)
+    session_id, a, s = await started_session(alex, sam)
+    acked: dict[int, str] = {}
+
+    async def keep_asking() -> None:
+        while True:  # until the server dies under us, under the per-person limit of 20 intents a second
+            for kind, fields in (("ask_space", {"return_in_seconds": 20 * 60}), ("come_back", {})):
+                ack = await a.intent(kind, **fields)
+                acked[ack["seq"]] = kind
+                await asyncio.sleep(0.06)
+
+    asker = asyncio.create_task(keep_asking())
+    await a.wait_for(lambda: len(acked) >= 20, timeout=30)
+    live_server.kill()  # mid-flow: some intents are in flight, some committed, some acknowledged
+    with contextlib.suppress(Exception):
+        await asker
+    live_server.start()
+
+    history = await sam.join(session_id, since=0)
+    await history.wait_for(lambda: any(f["type"] == "synced" for f in history.frames))
+    stored = {f["seq"]: f["event"] for f in history.events}
+    expected = {"ask_space": "space_requested", "come_back": "space_ended"}
+    for seq, kind in acked.items():
+        assert seq in stored, f"acknowledged event {seq} was lost"
+        assert stored[seq] in (expected[kind], "resumed", "paused")
+    seqs = [f["seq"] for f in history.events]
+    assert seqs == sorted(set(seqs)), "no event numbered twice"
