@@ -16,8 +16,19 @@ def _serve(args: argparse.Namespace) -> int:
     from server.live.protocol import HARD_FRAME_LIMIT_BYTES
 
     settings = Settings.from_env()
+    if args.workers > 1 and (settings.uses_sqlite or not settings.redis_url):
+        print(
+            "duologue: --workers needs the scaled mode: set DATABASE_URL to PostgreSQL "
+            "(postgresql+asyncpg://…) and REDIS_URL, so the processes can share sessions, presence and "
+            "the live rooms. With SQLite, run one process (it serves thousands of couples).",
+            file=sys.stderr,
+        )
+        return 2
     migrate.upgrade(settings.database_url)
-    print(f"Duologue is ready at http://{args.host}:{args.port} (database: {_redacted(settings.database_url)})")
+    workers = f", {args.workers} processes" if args.workers > 1 else ""
+    print(
+        f"Duologue is ready at http://{args.host}:{args.port} (database: {_redacted(settings.database_url)}{workers})"
+    )
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -29,6 +40,7 @@ def _serve(args: argparse.Namespace) -> int:
         ws_max_size=HARD_FRAME_LIMIT_BYTES,
         ws_per_message_deflate=False,
         proxy_headers=args.proxy_headers,
+        workers=args.workers if args.workers > 1 else None,
         log_level=settings.log_level.lower(),
         access_log=False,
     )
@@ -63,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from a reverse proxy")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes to run (scaled mode: needs PostgreSQL and REDIS_URL)"
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="manage the database")

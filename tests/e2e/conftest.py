@@ -31,6 +31,7 @@ class LiveServer:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    extra_args: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -39,7 +40,10 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [DUOLOGUE, "serve", "--port", str(self.port)], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [DUOLOGUE, "serve", "--port", str(self.port), *self.extra_args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -61,7 +61,7 @@ async def test_a_killed_server_restarts_and_the_session_goes_on(live_server: Liv
 
 async def test_every_acknowledged_intent_survives_a_kill_at_any_moment(live_server: LiveServer) -> None:
     alex, sam = await paired_couple(live_server.url)
-    session_id, a, s = await started_session(alex, sam)
+    session_id, a, _s = await started_session(alex, sam)
     acked: dict[int, str] = {}
 
     async def keep_asking() -> None:

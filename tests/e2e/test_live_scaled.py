@@ -113,7 +113,7 @@ async def test_when_the_owner_is_killed_another_process_takes_over_and_fires_eac
 
 
 async def test_intents_are_served_within_ten_seconds_of_the_owner_dying(cluster: Cluster) -> None:
-    _alex, _sam, _session_id, a, s = await split_couple(cluster)
+    _alex, _sam, _session_id, _a, s = await split_couple(cluster)
     owner = cluster.servers[0]
     owner.kill()
     loop = asyncio.get_running_loop()
@@ -156,3 +156,20 @@ async def test_a_rolling_restart_loses_nothing(cluster: Cluster) -> None:
     stored = {f["seq"] for f in history.events}
     assert set(acked) <= stored, "every acknowledged intent is stored"
     assert "participant_away" not in [f["event"] for f in history.events if f["seq"] > acked[-1]]
+
+
+async def test_serve_with_workers_runs_that_many_processes_that_serve_one_couple(tmp_path: Path) -> None:
+    env = server_env("scaled", tmp_path, DUOLOGUE_PRESENCE_GRACE_SECONDS=str(GRACE_SECONDS))
+    server = LiveServer(port=free_port(), env=env, log_path=tmp_path / "workers.log", extra_args=("--workers", "2"))
+    server.start(timeout=60)
+    try:
+        assert "2 processes" in server.log()
+        alex, sam = await paired_couple(server.url)
+        _session_id, a, s = await started_session(alex, sam)
+        await a.intent("submit", step_no=1, value=5)
+        await s.intent("submit", step_no=1, value=2)
+        await a.wait_event("step_started", step_no=2)
+        await s.wait_event("step_started", step_no=2)
+        assert server.log().count("Started server process") == 2
+    finally:
+        server.stop()

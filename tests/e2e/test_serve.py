@@ -1,10 +1,11 @@
 """`duologue serve` as a new user runs it: a real process, real sockets, migrations applied by itself."""
 
+import subprocess
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import DUOLOGUE, LiveServer, free_port, server_env
 from tests.helpers import DEFAULT_PASSWORD, random_email
 
 
@@ -49,3 +50,17 @@ def test_accounts_survive_a_restart(live_server: LiveServer) -> None:
             headers={"x-csrf-token": client.cookies["duologue_csrf"]},
         )
         assert response.status_code == 200
+
+
+def test_several_workers_are_refused_without_the_scaled_mode(tmp_path: Path) -> None:
+    env = server_env("default", tmp_path)
+    done = subprocess.run(
+        [DUOLOGUE, "serve", "--workers", "2", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--workers needs the scaled mode" in done.stderr and "PostgreSQL" in done.stderr

@@ -98,7 +98,7 @@ class Harness:
         """Let due timers run and queued writes commit (timers nap in tiny steps in these tests)."""
         for _ in range(10):
             await asyncio.sleep(0.01)
-        await wait_until(lambda: not self.runtime.writer._pending)  # noqa: SLF001
+        await wait_until(lambda: not self.runtime.writer._pending)
 
 
 async def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:

@@ -189,7 +189,7 @@ async def test_a_session_nobody_attends_for_thirty_minutes_is_abandoned_with_sum
             return (await db.get(PracticeSession, session_id, populate_existing=True)).status == "ended"
 
     async with asyncio.timeout(20):
-        while not await ended():
+        while not await ended():  # noqa: ASYNC110 - polling the database, which has no event to wait on
             await asyncio.sleep(0.02)
     async with db_session() as db:
         row = await db.get(PracticeSession, session_id, populate_existing=True)
