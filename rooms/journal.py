@@ -18,9 +18,10 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from exercises import Plan
+from exercises import Plan, new_session
 from exercises.state import (
     SessionState,
     decode_plan,
@@ -39,6 +40,10 @@ SUMMARIES = SessionSummary.__table__  # type: ignore[attr-defined]
 
 class VersionConflict(Exception):
     """Someone else (another process) wrote this session first: this process no longer owns it."""
+
+
+class SessionAlreadyOpen(Exception):
+    """The couple already has a session that has not ended (the database refused a second one)."""
 
 
 class JournalUnavailable(Exception):
@@ -359,6 +364,40 @@ def _fail(write: PendingWrite, error: BaseException) -> None:
         write.done.exception()  # mark retrieved: nobody may be waiting (a deadline's write)
 
 
-def encode_new_session(state: SessionState) -> tuple[bytes, bytes]:
-    """What `practice_session.state` and `.plan` hold for a new session."""
-    return encode_state_without_plan(state), msgspec.json.encode(state.plan)
+async def create_session(
+    engine: AsyncEngine,
+    *,
+    couple_id: uuid.UUID,
+    created_by: uuid.UUID,
+    partners: tuple[str, str],
+    plan: Plan,
+    first_speaker: str,
+    facilitator_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Store a new session in its lobby; raises `SessionAlreadyOpen` or `ValueError` (bad participants)."""
+    state = new_session(
+        plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
+    )
+    session_id = uuid.uuid4()
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(SESSIONS).values(
+                    id=session_id,
+                    couple_id=couple_id,
+                    created_by_id=created_by,
+                    partner_a_id=uuid.UUID(partners[0]),
+                    partner_b_id=uuid.UUID(partners[1]),
+                    facilitator_id=facilitator_id,
+                    plan_id=plan.id,
+                    plan_title=plan.title,
+                    status="lobby",
+                    version=0,
+                    state=encode_state_without_plan(state),
+                    plan=msgspec.json.encode(state.plan),
+                    created_at=datetime.now(UTC),
+                )
+            )
+    except IntegrityError as exc:  # someone started one at the same moment
+        raise SessionAlreadyOpen(str(couple_id)) from exc
+    return session_id

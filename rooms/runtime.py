@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import msgspec
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from exercises import (
@@ -39,7 +37,6 @@ from exercises import (
     apply,
     build_summary,
     decode_intent,
-    new_session,
     next_wakeup,
     on_deadline,
 )
@@ -49,6 +46,7 @@ from exercises.summary import summary_to_markdown
 from exercises.views import snapshot_for
 from rooms import journal, messages
 from rooms.cluster import Cluster, LocalCluster, retry_forever
+from rooms.journal import SessionAlreadyOpen as SessionAlreadyOpen  # raised by open_session
 from rooms.journal import StoredEvent
 from rooms.timers import TimerHandle, Timers
 
@@ -62,10 +60,6 @@ NO_SEQ = -1
 
 class SessionNotFound(Exception):
     pass
-
-
-class SessionAlreadyOpen(Exception):
-    """The couple already has a session that has not ended (the database refused a second one)."""
 
 
 class BadSequence(Exception):
@@ -247,32 +241,15 @@ class LiveRuntime:
         facilitator_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
         """Store a new session in its lobby; raises `SessionAlreadyOpen` or `ValueError` (bad participants)."""
-        state = new_session(
-            plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
+        session_id = await journal.create_session(
+            self.engine,
+            couple_id=couple_id,
+            created_by=created_by,
+            partners=partners,
+            plan=plan,
+            first_speaker=first_speaker,
+            facilitator_id=facilitator_id,
         )
-        body, plan_data = journal.encode_new_session(state)
-        session_id = uuid.uuid4()
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    insert(journal.SESSIONS).values(
-                        id=session_id,
-                        couple_id=couple_id,
-                        created_by_id=created_by,
-                        partner_a_id=uuid.UUID(partners[0]),
-                        partner_b_id=uuid.UUID(partners[1]),
-                        facilitator_id=facilitator_id,
-                        plan_id=plan.id,
-                        plan_title=plan.title,
-                        status="lobby",
-                        version=0,
-                        state=body,
-                        plan=plan_data,
-                        created_at=_utcnow(),
-                    )
-                )
-        except IntegrityError as exc:  # someone started one at the same moment
-            raise SessionAlreadyOpen(str(couple_id)) from exc
         self._spawn(self._room_if_mine(session_id))  # take it now, so its lobby is timed from the start
         return session_id
 
@@ -802,9 +779,3 @@ def _raise_reply(reply: messages.Reply) -> None:
     if reply.code == "rate_limited":
         raise RateLimited()
     raise IntentRejected(reply.code or "not_allowed", reply.message or "That was not possible just now.")
-
-
-def _utcnow() -> Any:
-    from rooms.timestamps import utcnow
-
-    return utcnow()
