@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         runtime = LiveRuntime(
             engine,
             ProtocolCodec(),
-            cluster=build_cluster(settings, channels),
+            cluster=build_cluster(settings),
             config=RuntimeConfig(
                 grace_seconds=settings.presence_grace_seconds,
                 abandon_after_seconds=settings.abandon_after_minutes * 60,

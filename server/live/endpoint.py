@@ -148,18 +148,11 @@ async def live_session(socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, 
     if not origin_allowed(socket, settings):
         await refuse(socket, CLOSE_ORIGIN_NOT_ALLOWED, "origin_not_allowed", "This page may not open a session.")
         return
-    user = await retrieve_user(socket.scope.get("session") or {}, socket)
-    if user is None:
-        await refuse(socket, CLOSE_NOT_SIGNED_IN, "not_signed_in", "Please sign in first.")
+    participant = await admitted_participant(socket, session_id, state)
+    if participant is None:
         return
-    async with state.db_sessions() as db:
-        row = await service.session_for_participant(db, session_id=session_id, user_id=user.id)
-    if row is None:
-        await refuse(socket, CLOSE_SESSION_NOT_FOUND, "session_not_found", "We could not find that session for you.")
-        return
-
     await socket.accept()
-    connection = SocketConnection(socket, str(user.id), signin_key(socket))
+    connection = SocketConnection(socket, participant, signin_key(socket))
     sender: asyncio.Task[None] | None = None
     try:
         # Counted as present first (frames queue from here on), then caught up, then the queue flows.
@@ -179,6 +172,21 @@ async def live_session(socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, 
             connection.close(1000, "bye")
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(sender, timeout=5)
+
+
+async def admitted_participant(socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, state: State) -> str | None:
+    """The participant's id when they may join; otherwise they are refused. Holds no rows afterwards:
+    whatever is loaded here would live as long as the socket."""
+    user = await retrieve_user(socket.scope.get("session") or {}, socket)
+    if user is None:
+        await refuse(socket, CLOSE_NOT_SIGNED_IN, "not_signed_in", "Please sign in first.")
+        return None
+    async with state.db_sessions() as db:
+        row = await service.session_for_participant(db, session_id=session_id, user_id=user.id)
+    if row is None:
+        await refuse(socket, CLOSE_SESSION_NOT_FOUND, "session_not_found", "We could not find that session for you.")
+        return None
+    return str(user.id)
 
 
 async def _attach(

@@ -1,10 +1,8 @@
-"""How the runtime reaches the wire and other processes: protocol frames, and pub/sub over Litestar channels."""
+"""How the runtime reaches the wire and other processes: protocol frames, channels, and the cluster."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-from litestar.channels import ChannelsPlugin, Subscriber
+from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
@@ -37,36 +35,7 @@ class ProtocolCodec:
         return encode_frame(PresenceFrame(connected=connected, server_time=server_time))
 
 
-class ChannelsTransport:
-    """The cluster's messages over Litestar channels (Redis pub/sub in scaled mode)."""
-
-    def __init__(self, channels: ChannelsPlugin) -> None:
-        self.channels = channels
-
-    async def publish(self, channel: str, data: bytes) -> None:
-        # wait_published, not publish: a failing backend must surface to the caller (who retries).
-        await self.channels.wait_published(data, [channel])
-
-    async def subscribe(self, channels: list[str]) -> ChannelsSubscription:
-        return ChannelsSubscription(self.channels, await self.channels.subscribe(channels))
-
-
-class ChannelsSubscription:
-    def __init__(self, channels: ChannelsPlugin, subscriber: Subscriber) -> None:
-        self.channels = channels
-        self.subscriber = subscriber
-
-    async def events(self) -> AsyncIterator[bytes]:
-        async for data in self.subscriber.iter_events():
-            yield data
-
-    async def close(self) -> None:
-        await self.channels.unsubscribe(self.subscriber)
-
-
-def build_cluster(settings: Settings, channels: ChannelsPlugin) -> Cluster:
+def build_cluster(settings: Settings) -> Cluster:
     if settings.redis_url and not settings.uses_sqlite:
-        return RedisCluster(
-            Redis.from_url(settings.redis_url), ChannelsTransport(channels), f"{settings.redis_namespace}:live"
-        )
+        return RedisCluster(Redis.from_url(settings.redis_url), f"{settings.redis_namespace}:live")
     return LocalCluster()
