@@ -131,6 +131,7 @@ class RedisCluster:
         self.proc_ttl_ms = proc_ttl_ms
         self._outbox: list[tuple[str, bytes]] = []
         self._outbox_ready = asyncio.Event()
+        self._closed = False
         self._tasks: list[asyncio.Task[None]] = []
         self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
@@ -165,13 +166,15 @@ class RedisCluster:
     async def close(self) -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self._drain(), timeout=3)
+        self._closed = True
+        self._outbox_ready.set()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # redis-py may swallow a cancellation inside a command: never wait for ever on these tasks.
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=2)
         with contextlib.suppress(Exception):
-            await self.redis.delete(self._proc(self.proc_id))
+            await asyncio.wait_for(self.redis.delete(self._proc(self.proc_id)), timeout=2)
         with contextlib.suppress(Exception):
             await self.redis.aclose()
 
@@ -184,7 +187,7 @@ class RedisCluster:
 
     async def _listen(self, on_message: Callable[[bytes], None], ready: asyncio.Event) -> None:
         # A pub/sub connection of its own, read by one task: the inbox is the hot path between processes.
-        while True:
+        while not self._closed:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.inbox(self.proc_id), self.everyone)
@@ -208,7 +211,7 @@ class RedisCluster:
     async def _send_in_order(self) -> None:
         # One sender: whatever was queued meanwhile goes out in one pipeline, in order, so what this
         # process says to another arrives in the order it was said, at one round trip per batch.
-        while True:
+        while not self._closed:
             if not self._outbox:
                 self._outbox_ready.clear()
                 await self._outbox_ready.wait()

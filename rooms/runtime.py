@@ -207,9 +207,8 @@ class LiveRuntime:
         """Stop cleanly: commit what is queued, then give the sessions up so another process takes them."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:  # a database or Redis call may swallow a cancellation: never wait for ever
+            await asyncio.wait(self._tasks, timeout=3)
         await self.writer.close()
         await self.timers.close()
         owned = [room.id for room in self.rooms.values() if not room.dropped]
