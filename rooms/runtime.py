@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from exercises import Abandon, Away, Back, Intent, IntentRejected, apply, next_wakeup, on_deadline
 from exercises.intents import SYSTEM
 from exercises.state import SessionState, decode_state
-from exercises.views import snapshot_for
+from exercises.views import is_away, snapshot_for
 from rooms import journal
 from rooms.fanout import Publisher, announce_presence, fan_out
 
@@ -179,7 +179,7 @@ class LiveRuntime:
             room.abandon_task = None
             async with room.lock:
                 state = await self._state(room)
-                if any(p.kind == "away" and p.who == participant for p in state.pauses):
+                if is_away(state, participant):  # issue 11: a facilitator's return is announced too
                     await self._system(room, Back(participant=participant))
         await announce_presence(self.publisher, str(room.id), room.participants, room.connected())
 
@@ -206,7 +206,7 @@ class LiveRuntime:
             room.grace_tasks.pop(participant, None)
             state = await self._state(room)
             if state.phase != "ended" and participant in participants_of(state):
-                if any(p.kind == "away" and p.who == participant for p in state.pauses):
+                if is_away(state, participant):  # issue 11
                     self._schedule(room, state)
                 else:
                     await self._system(room, Away(participant=participant))
