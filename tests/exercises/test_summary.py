@@ -86,7 +86,6 @@ def test_an_early_end_is_summarised_without_blame():
 
 def test_a_private_reflection_written_before_an_early_end_is_kept_for_its_author_only() -> None:
     from exercises import End, Ready, Submit, apply, build_summary, new_session, on_deadline, summary_to_markdown
-    from tests.exercises.exercise_helpers import catalogue
 
     state = new_session(a_full_day(), ("a", "b"), first_speaker="a")
     state, _ = apply(state, "a", Ready(), 0.0)
@@ -105,7 +104,6 @@ def test_a_private_reflection_written_before_an_early_end_is_kept_for_its_author
 
 def test_a_completed_session_records_each_answer_once() -> None:
     from exercises import Ready, Submit, apply, new_session, on_deadline
-    from tests.exercises.exercise_helpers import catalogue
 
     state = new_session(a_full_day(), ("a", "b"), first_speaker="a")
     state, _ = apply(state, "a", Ready(), 0.0)
