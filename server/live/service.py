@@ -18,6 +18,7 @@ from rooms.models import PracticeSession, SessionSummary
 from rooms.runtime import LiveRuntime, SessionNotFound
 from server.errors import ApiError
 from server.live.models import PlanPublic, SessionPublic, SummaryListItem, SummaryPublic
+from server.live.prompt_history import fresh_prompts
 from server.models import Couple, User
 from server.pairing.service import current_members, current_membership
 
@@ -85,9 +86,14 @@ async def open_session(
     facilitator_id: uuid.UUID | None = None,
 ) -> PracticeSession:
     """Store a new session in its lobby; the database refuses a second open one for the couple."""
+    prompts = await fresh_prompts(db, couple_id=couple_id, plan=plan)  # issue 11: prompts that don't repeat
     try:
         state = new_session(
-            plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
+            plan,
+            partners,
+            first_speaker=first_speaker,
+            facilitator=str(facilitator_id) if facilitator_id else None,
+            prompts=prompts,
         )
     except ValueError as exc:  # e.g. a facilitator who is also one of the partners
         raise ApiError(
