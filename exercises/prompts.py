@@ -94,10 +94,11 @@ def choose_prompts(
 ) -> dict[str, DrawnPrompt]:
     """Pick one prompt per ``(slot key, pool id, depth)``, fresh for this couple.
 
-    A prompt the couple saw within ``FRESH_DAYS`` is never chosen while a fresh one of the right depth
-    remains; among the fresh ones the couple's own fixed shuffle decides (a hash of couple and prompt),
-    so two couples walk the pool in different orders and one couple's choice is reproducible. If a pool
-    is exhausted (several plans sharing it, say), the prompt seen longest ago is used again.
+    A prompt the couple saw within ``FRESH_DAYS`` is never chosen while a fresh one remains: of the
+    asked depth first, else of the other depth. Among equals the couple's own fixed shuffle decides (a
+    hash of couple and prompt), so two couples walk the pool in different orders and one couple's
+    choice is reproducible. If the pool is exhausted (several plans sharing it, say), the prompt seen
+    longest ago comes back first.
     """
     last_seen: dict[tuple[str, str], date] = {}
     for u in used:
@@ -108,18 +109,16 @@ def choose_prompts(
     chosen: dict[str, DrawnPrompt] = {}
     taken: set[tuple[str, str]] = set()
     for key, pool_id, depth in slots:
-        pool = pools[pool_id]
-        candidates = [p for p in pool.at_depth(depth) if (pool_id, p.id) not in taken] or [
-            p for p in pool.prompts if (pool_id, p.id) not in taken
-        ]
+        candidates = [p for p in pools[pool_id].prompts if (pool_id, p.id) not in taken]
         if not candidates:
             continue  # a pool smaller than one session's draws: the step keeps its own prompt
 
-        def order(p: Prompt, pool_id: str = pool_id) -> tuple[bool, date, str]:
+        def order(p: Prompt, pool_id: str = pool_id, depth: str = depth) -> tuple[bool, bool, date, str]:
+            # Fresh before depth: a prompt of the other depth beats one the couple saw last week.
             seen = last_seen.get((pool_id, p.id))
             recent = seen is not None and seen > fresh_after
             shuffle = hashlib.sha256(f"{couple_id}/{pool_id}/{p.id}".encode()).hexdigest()
-            return (recent, seen or date.min, shuffle)
+            return (recent, p.depth != depth, seen or date.min, shuffle)
 
         best = min(candidates, key=order)
         taken.add((pool_id, best.id))

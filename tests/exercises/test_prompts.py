@@ -152,3 +152,26 @@ def test_prompts_for_steps_the_plan_does_not_have_are_ignored():
         },
     )
     assert state.prompts == {}
+
+
+def test_a_fresh_prompt_of_the_other_depth_beats_a_repeat():
+    """A facilitator's plan may ask for more light reflections than the pool holds: no repeat while any is fresh."""
+    cat = catalogue()
+    slots = [("0.reflect", "reflection", "light")]
+    light = cat.pools["reflection"].at_depth("light")
+    history = [UsedPrompt(pool="reflection", id=p.id, on=DAY0) for p in light]
+    drawn = choose_prompts(slots, couple_id="c", used=history, today=DAY0 + timedelta(days=1), pools=cat.pools)
+    assert drawn["0.reflect"].id not in {p.id for p in light}
+
+
+def test_an_old_stored_session_without_rules_keeps_the_rules_it_started_with():
+    """Sessions stored before the rules became data decode, and keep the bounds they began under."""
+    import msgspec
+
+    from exercises import decode_state, encode_state
+
+    state = new_session(plan_of("check_in"), (ANA, BEN), ANA)
+    raw = msgspec.json.decode(encode_state(state))
+    del raw["plan"]["rules"], raw["prompts"]
+    old = decode_state(msgspec.json.encode(raw))
+    assert old.prompts == {} and old.plan.rules.break_.min_minutes == 1
