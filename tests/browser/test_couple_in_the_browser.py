@@ -110,7 +110,7 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
 
     # --- Alex starts the daily plan; it appears on Sam's home by itself
     await expect(alex.get_by_text("Daily · up to 15 minutes")).to_be_visible()
-    await alex.get_by_label("Me").check()
+    await alex.get_by_label("Me", exact=True).check()
     await check_screen(alex, "05-home-choose-plan")
     await alex.get_by_role("button", name="Start a session").click()
     await expect(alex.get_by_role("heading", name="Is now a good time for you both?")).to_be_visible()

@@ -148,3 +148,34 @@ async def test_one_moment_is_a_short_pause_and_not_a_break(new_person: Any, web_
     await partner.intent("moment_done")
     await expect(page.get_by_test_id("pause-area")).to_be_empty()
     await partner.close()
+
+
+async def test_when_it_gets_hard_starts_with_breathing_together_in_step(new_person: Any, web_server: Any) -> None:
+    """Moved from the daily journey (the daily plan no longer breathes): one server time for both circles."""
+    import re
+
+    def seconds_left(text: str) -> int:
+        minutes, seconds = re.match(r"(\d+):(\d\d)", text).groups()
+        return int(minutes) * 60 + int(seconds)
+
+    alex, sam = await paired_couple(web_server.url)
+    session = await alex.start_session("when_hard", first_speaker="me")
+    a = await signed_in_page(new_person, alex)
+    s = await signed_in_page(new_person, sam, **PHONE)
+    for page in (a, s):
+        await page.goto(f"/session/{session['id']}")
+        await page.get_by_role("button", name="Now is a good time").click()
+    for page in (a, s):
+        await expect(page.get_by_test_id("breathing-guide")).to_be_visible()
+    same = 0
+    for _ in range(6):
+        words = {await page.locator(".breath-word").text_content() for page in (a, s)}
+        same += len(words) == 1
+        await a.wait_for_timeout(700)
+    assert same >= 5, "the two breathing guides are out of step"
+    before = seconds_left(await a.locator(".timer").text_content())
+    await s.reload()
+    await expect(s.get_by_test_id("breathing-guide")).to_be_visible()
+    after = seconds_left(await s.locator(".timer").text_content())
+    assert abs(before - after) <= 3, (before, after)
+    await looks_right(s, "26-breathing-phone")
