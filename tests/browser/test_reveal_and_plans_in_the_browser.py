@@ -91,8 +91,9 @@ async def test_both_answer_then_both_see_and_a_private_reflection_on_two_phones(
     await expect(a.get_by_test_id("waiting-for-reveal")).to_be_visible()
     await expect(a.get_by_test_id("reveal")).to_be_hidden()
     await looks_right(a, "22-answer-waits-for-the-reveal-phone")
-    await s.wait_for_timeout(300)
+    await f.wait_event("answer_received", participant=alex.id)
     assert alex_words not in await s.content()
+    assert alex_words not in str(f.frames)  # nor does the facilitator get it before the reveal
     await s.reload()  # a fresh snapshot holds nothing of it either
     await expect(s.get_by_test_id("answer-form")).to_be_visible()
     assert alex_words not in await s.content()
