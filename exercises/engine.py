@@ -7,7 +7,7 @@ caller keeps its old state (states are immutable, so nothing needs rolling back)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from msgspec.structs import replace
@@ -25,6 +25,8 @@ from .intents import (
     End,
     Extend,
     Intent,
+    MomentDone,
+    OneMoment,
     Pause,
     Ready,
     Resume,
@@ -34,15 +36,15 @@ from .intents import (
     Submit,
     Value,
 )
-from .plans import GUIDE_LEAD_SECONDS, Plan
-from .schema import END, ChoiceInput, FeelingInput, GuideInput, RatingInput, ReadyInput, TextInput
+from .plans import GUIDE_LEAD_SECONDS, Plan, branch_key, loop_seconds, offered_options, prompt_slots
+from .prompts import DrawnPrompt
+from .schema import END, ChoiceInput, FeelingInput, GuideInput, RatingInput, ReadyInput, StepDefinition, TextInput
 from .state import ActivePause, Answer, SessionState, SpaceRecord, StepState
 from .views import announcement, current_step, required_authors, speaker_of
 
 WARNING_SECONDS = 30
-SPACE_MIN_SECONDS = 60
-SPACE_MAX_SECONDS = 86_400
-DEFAULT_BREAK_MINUTES = 20  # the exercise's break when the speaker did not pick a time
+REINVITE_NOTICE = "Take your time. Would you like to try again? A sentence or two is plenty."
+MOVED_ON_NOTE = "Nothing was shared this time, and that's okay. Let's move on."
 EXTEND_MIN_SECONDS = 10
 EXTEND_MAX_SECONDS = 1800
 
@@ -50,14 +52,24 @@ Events = list[Event]
 
 
 def new_session(
-    plan: Plan, partners: tuple[str, str], first_speaker: str, facilitator: str | None = None
+    plan: Plan,
+    partners: tuple[str, str],
+    first_speaker: str,
+    facilitator: str | None = None,
+    *,
+    prompts: Mapping[str, DrawnPrompt] | None = None,
 ) -> SessionState:
-    """A session in the lobby. ``first_speaker`` is chosen by the caller (see ``choose_first_speaker``)."""
+    """A session in the lobby. ``first_speaker`` is chosen by the caller (see ``choose_first_speaker``);
+    ``prompts`` by ``choose_prompts`` (a step without a drawn prompt shows its own)."""
     if len(set(partners)) != 2 or SYSTEM in partners or facilitator in (*partners, SYSTEM):
         raise ValueError("two distinct partners and a different facilitator are needed")
     if first_speaker not in partners:
         raise ValueError("first_speaker must be one of the partners")
-    return SessionState(plan=plan, partners=partners, first_speaker=first_speaker, facilitator=facilitator)
+    slots = {key for key, _, _ in prompt_slots(plan)}
+    drawn = {key: prompt for key, prompt in (prompts or {}).items() if key in slots}
+    return SessionState(
+        plan=plan, partners=partners, first_speaker=first_speaker, facilitator=facilitator, prompts=drawn
+    )
 
 
 def choose_first_speaker(plan: Plan, partners: tuple[str, str], coin: int) -> str:
@@ -85,6 +97,9 @@ def on_deadline(state: SessionState, now: float) -> tuple[SessionState, Events]:
     events: Events = []
     if state.phase != "running":
         return state, events
+    for pause in state.pauses:  # a short pause lifts by itself when its few minutes are up
+        if pause.kind == "moment" and pause.return_at is not None and pause.return_at <= now:
+            state = _end_moment(state, pause.who, "time_up", now, events)
     pauses = []
     for pause in state.pauses:
         if pause.kind == "space" and not pause.return_due and pause.return_at is not None and pause.return_at <= now:
@@ -93,7 +108,7 @@ def on_deadline(state: SessionState, now: float) -> tuple[SessionState, Events]:
                 everyone("space_return_due", who=pause.who, return_at=pause.return_at, asked=list(state.partners))
             )
         pauses.append(pause)
-    if events:
+    if tuple(pauses) != state.pauses:
         state = replace(state, pauses=tuple(pauses))
     step = state.step
     if step is None or step.deadline is None:
@@ -112,7 +127,11 @@ def next_wakeup(state: SessionState) -> float | None:
     """When the caller should next call ``on_deadline`` (absolute time), or None when nothing is timed."""
     if state.phase != "running":
         return None
-    times = [p.return_at for p in state.pauses if p.kind == "space" and not p.return_due and p.return_at]
+    times = [
+        p.return_at
+        for p in state.pauses
+        if ((p.kind == "space" and not p.return_due) or p.kind == "moment") and p.return_at is not None
+    ]
     step = state.step
     if step is not None and step.deadline is not None:
         times.append(step.deadline if step.warned else step.deadline - WARNING_SECONDS)
@@ -121,7 +140,7 @@ def next_wakeup(state: SessionState) -> float | None:
 
 # ---------------------------------------------------------------- who may do what
 
-_PARTNER_ONLY = (Ready, Submit, AskSpace, ComeBack, Resume)
+_PARTNER_ONLY = (Ready, Submit, AskSpace, ComeBack, Resume, OneMoment, MomentDone)
 _SYSTEM_ONLY = (Away, Back, Abandon)
 _FACILITATOR_ONLY = (Start, Pause, ResumeSession, Extend, Skip, ChooseFirstSpeaker)
 
@@ -187,6 +206,8 @@ def _submit(state: SessionState, actor: str, intent: Submit, now: float, events:
     if actor in step.answers:
         raise IntentRejected("already_answered", "You've already answered this one.")
     value = _validated(definition.input, intent.value)
+    if (offered := offered_options(definition, state.closed_branches)) is not None and value not in offered:
+        raise IntentRejected("invalid_value", "Please pick one of the options.")
     speaker = speaker_of(state, step.round)
     if definition.role in ("speaker", "listener"):
         answer = _answer(state, actor, value, now)
@@ -215,11 +236,12 @@ def _submit(state: SessionState, actor: str, intent: Submit, now: float, events:
 
 def _ask_space(state: SessionState, actor: str, intent: AskSpace, now: float, events: Events) -> SessionState:
     _require_running(state)
-    if not SPACE_MIN_SECONDS <= intent.return_in_seconds <= SPACE_MAX_SECONDS:
+    bounds = state.plan.rules.break_
+    if not bounds.allows(intent.return_in_seconds):
         raise IntentRejected(
             "bad_return_time",
-            "Please pick a return time between 1 minute and 24 hours. "
-            "20 minutes or more gives a racing body time to settle.",
+            f"A break lasts {bounds.describe()}, with a time to come back: "
+            'a racing body needs at least that long to settle. For a quick interruption, use "one moment".',
         )
     if any(p.kind == "space" and p.who == actor for p in state.pauses):
         raise IntentRejected("already_on_break", "You're already taking a break.")
@@ -255,6 +277,28 @@ def _resume(state: SessionState, actor: str, intent: Resume, now: float, events:
     return state
 
 
+def _one_moment(state: SessionState, actor: str, intent: OneMoment, now: float, events: Events) -> SessionState:
+    _require_running(state)
+    if any(p.kind == "moment" and p.who == actor for p in state.pauses):
+        raise IntentRejected("moment_running", "Your moment is still running; take the time you need.")
+    seconds = state.plan.rules.short_pause.max_seconds
+    events.append(everyone("moment_started", who=actor, until=now + seconds, seconds=seconds))
+    pause = ActivePause(kind="moment", who=actor, since=now, return_at=now + seconds)
+    return _add_pause(state, pause, now, events)
+
+
+def _moment_done(state: SessionState, actor: str, intent: MomentDone, now: float, events: Events) -> SessionState:
+    _require_running(state)
+    if not any(p.kind == "moment" and p.who == actor for p in state.pauses):
+        raise IntentRejected("no_moment", "You haven't asked for a moment.")
+    return _end_moment(state, actor, "back", now, events)
+
+
+def _end_moment(state: SessionState, who: str, reason: str, now: float, events: Events) -> SessionState:
+    events.append(everyone("moment_ended", who=who, reason=reason))
+    return _remove_pause(state, lambda p: p.kind == "moment" and p.who == who, now, events)
+
+
 def _end(state: SessionState, actor: str, intent: End, now: float, events: Events) -> SessionState:
     return _end_session(state, "ended_early", actor, now, events)
 
@@ -266,8 +310,10 @@ def _abandon(state: SessionState, actor: str, intent: Abandon, now: float, event
 def _away(state: SessionState, actor: str, intent: Away, now: float, events: Events) -> SessionState:
     who = _present_participant(state, intent.participant)
     if who == state.facilitator:  # a facilitator stepping out does not stop the couple
+        if state.facilitator_away:
+            raise IntentRejected("already_away", "That participant is already away.")
         events.append(everyone("participant_away", participant=who))
-        return state
+        return replace(state, facilitator_away=True)
     if any(p.kind == "away" and p.who == who for p in state.pauses):
         raise IntentRejected("already_away", "That participant is already away.")
     events.append(everyone("participant_away", participant=who))
@@ -277,8 +323,10 @@ def _away(state: SessionState, actor: str, intent: Away, now: float, events: Eve
 def _back(state: SessionState, actor: str, intent: Back, now: float, events: Events) -> SessionState:
     who = _present_participant(state, intent.participant)
     if who == state.facilitator:
+        if not state.facilitator_away:
+            raise IntentRejected("not_away", "That participant isn't away.")
         events.append(everyone("participant_back", participant=who))
-        return state
+        return replace(state, facilitator_away=False)
     if not any(p.kind == "away" and p.who == who for p in state.pauses):
         raise IntentRejected("not_away", "That participant isn't away.")
     events.append(everyone("participant_back", participant=who))
@@ -350,6 +398,8 @@ _HANDLERS: dict[type, Callable[..., SessionState]] = {
     AskSpace: _ask_space,
     ComeBack: _come_back,
     Resume: _resume,
+    OneMoment: _one_moment,
+    MomentDone: _moment_done,
     End: _end,
     Away: _away,
     Back: _back,
@@ -382,7 +432,7 @@ def _start_session(state: SessionState, now: float, events: Events) -> SessionSt
 
 def _start_exercise(state: SessionState, index: int, now: float, events: Events) -> SessionState:
     planned = state.plan.exercises[index]
-    state = replace(state, exercise_first_speaker=state.first_speaker, branch_counts={})
+    state = replace(state, exercise_first_speaker=state.first_speaker)
     events.append(
         everyone(
             "exercise_started",
@@ -396,20 +446,52 @@ def _start_exercise(state: SessionState, index: int, now: float, events: Events)
     return _go_to(state, index, 1, planned.definition.first_step, now, events)
 
 
-def _go_to(state: SessionState, index: int, round_no: int, target: str, now: float, events: Events) -> SessionState:
+def _go_to(
+    state: SessionState,
+    index: int,
+    round_no: int,
+    target: str,
+    now: float,
+    events: Events,
+    notice: str | None = None,
+    reinvited: bool = False,
+) -> SessionState:
     definition = state.plan.exercises[index].definition
+    if target == definition.first_step and (
+        state.step is None or state.step.exercise_index != index or state.step.round != round_no
+    ):
+        state = replace(state, round_started_at=now, branch_counts={}, closed_branches=())  # a fresh round
     while target != END:
         step = definition.step(target)
-        if not (step.first_round_only and round_no > 1):
-            return _start_step(state, index, round_no, target, now, events)
+        if not _skipped(state, index, round_no, step):
+            return _start_step(state, index, round_no, target, now, events, notice, reinvited)
         target = step.next
     return _finish_round(state, index, round_no, now, events)
+
+
+def _skipped(state: SessionState, index: int, round_no: int, step: StepDefinition) -> bool:
+    """Steps that would make no sense now: asked once already, a question a loop's limit has answered,
+    or a response to a reveal that never happened."""
+    if step.first_round_only and round_no > 1:
+        return True
+    offered = offered_options(step, state.closed_branches)
+    if offered is not None and len(offered) <= 1 and step.branches:
+        return True  # "is there more?" with only "no" left would ignore a "yes": don't ask it
+    if step.only_after_reveal_of is not None:
+        shown = {
+            a.author
+            for a in state.answers
+            if (a.exercise_index, a.round, a.step_id) == (index, round_no, step.only_after_reveal_of)
+            and not a.private
+            and not a.timed_out
+        }
+        return shown != set(state.partners)
+    return False
 
 
 def _finish_round(state: SessionState, index: int, round_no: int, now: float, events: Events) -> SessionState:
     planned = state.plan.exercises[index]
     if round_no < planned.rounds:
-        state = replace(state, branch_counts={})
         speaker = speaker_of(state, round_no + 1)
         events.append(
             everyone(
@@ -428,7 +510,14 @@ def _finish_round(state: SessionState, index: int, round_no: int, now: float, ev
 
 
 def _start_step(
-    state: SessionState, index: int, round_no: int, step_id: str, now: float, events: Events
+    state: SessionState,
+    index: int,
+    round_no: int,
+    step_id: str,
+    now: float,
+    events: Events,
+    notice: str | None = None,
+    reinvited: bool = False,
 ) -> SessionState:
     planned = state.plan.exercises[index]
     definition = planned.definition.step(step_id)
@@ -445,6 +534,8 @@ def _start_step(
         deadline=now + limit if running else None,
         warned=is_guide or limit <= WARNING_SECONDS,  # no countdown warning for a guide or a short step
         guide_starts_at=now + GUIDE_LEAD_SECONDS if is_guide and running else None,
+        notice=notice,
+        reinvited=reinvited,
     )
     state = replace(state, step=step, step_counter=step.no)
     events.extend(_announce(state, now))
@@ -465,6 +556,23 @@ def _complete_step(state: SessionState, now: float, events: Events, outcome: str
     required = required_authors(state, definition)
     answered_before = {a.author for a in state.answers if a.step_no == step.no}
     missing = [p for p in required if p not in step.answers and p not in answered_before]
+    silent_share = outcome == "timed_out" and definition.reinvite_if_silent and bool(missing)
+    if silent_share and not step.reinvited:
+        # Nothing said in time: no "mirror it back" of nothing. Offer the floor once more, gently.
+        events.append(
+            everyone(
+                "step_completed",
+                step_no=step.no,
+                exercise_id=planned.definition.id,
+                step_id=definition.id,
+                outcome=outcome,
+                missing=missing,
+                note=REINVITE_NOTICE,
+            )
+        )
+        return _start_step(
+            state, step.exercise_index, step.round, definition.id, now, events, REINVITE_NOTICE, reinvited=True
+        )
     # A "both" answer is revealed only when everyone answered: whoever waits out the clock must not see
     # the other's answer without giving their own. Until then it stays its author's own, like a private one.
     everyone_answered = all(p in step.answers for p in required)
@@ -493,19 +601,42 @@ def _complete_step(state: SessionState, now: float, events: Events, outcome: str
             step_id=definition.id,
             outcome=outcome,
             missing=missing if outcome != "completed" else [],
+            note=MOVED_ON_NOTE if silent_share else None,
         )
     )
+    if silent_share:  # still nothing: move on kindly, to the sum-up if something was said earlier this round
+        said_before = any(
+            (a.exercise_index, a.round, a.author) == (step.exercise_index, step.round, missing[0]) and not a.timed_out
+            for a in state.answers
+        )
+        target = definition.if_silent if said_before and definition.if_silent else END
+        return _go_to(state, step.exercise_index, step.round, target, now, events)
     if definition.starts_break_from is not None and outcome != "skipped":
         minutes = _chosen_minutes(state, definition.starts_break_from)
         state = _begin_space(state, speaker_of(state, step.round), minutes * 60, now, events, from_exercise=True)
-    target = definition.next
+    target, notice = definition.next, None
     for branch in definition.branches:
-        key = f"{definition.id}>{branch.goto}"
-        if choice == branch.when and state.branch_counts.get(key, 0) < branch.at_most:
-            state = replace(state, branch_counts={**state.branch_counts, key: state.branch_counts.get(key, 0) + 1})
+        key = branch_key(definition, branch.goto)
+        taken = state.branch_counts.get(key, 0)
+        if choice == branch.when and key not in state.closed_branches and taken < branch.at_most:
+            state = replace(state, branch_counts={**state.branch_counts, key: taken + 1})
             target = branch.goto
+            if _last_pass(state, planned, definition, branch, taken + 1, now):
+                # Say so before the last pass begins, and never offer the loop again this round.
+                state = replace(state, closed_branches=(*state.closed_branches, key))
+                notice = branch.last_notice
             break
-    return _go_to(state, step.exercise_index, step.round, target, now, events)
+    return _go_to(state, step.exercise_index, step.round, target, now, events, notice)
+
+
+def _last_pass(state: SessionState, planned: Any, step: StepDefinition, branch: Any, passes: int, now: float) -> bool:
+    if passes >= branch.at_most:
+        return True
+    if branch.budget_seconds is None:
+        return False
+    elapsed = now - (state.round_started_at if state.round_started_at is not None else now)
+    # This pass and the next must both fit in the round's budget; otherwise this one is the last.
+    return elapsed + 2 * loop_seconds(planned, step, branch.goto) > branch.budget_seconds
 
 
 def _chosen_minutes(state: SessionState, source_step: str) -> int:
@@ -520,7 +651,7 @@ def _chosen_minutes(state: SessionState, source_step: str) -> int:
             if isinstance(answer.value, str) and answer.value.isdigit():
                 return int(answer.value)
             break
-    return DEFAULT_BREAK_MINUTES
+    return state.plan.rules.break_.suggested_minutes
 
 
 def _end_session(state: SessionState, reason: str, by: str | None, now: float, events: Events) -> SessionState:
@@ -647,7 +778,7 @@ def _validated(spec: Any, value: Value) -> Value:
             raise IntentRejected("invalid_value", f"Please pick a number from 1 to {spec.scale}.")
         return value
     if isinstance(spec, ReadyInput):
-        if value not in (None, True):
+        if value is not None and value is not True:  # not 1, not "yes": JSON true (or nothing)
             raise IntentRejected("invalid_value", "Just press the button when you're ready.")
         return True
     raise IntentRejected("nothing_to_submit", "Nothing to send here.")

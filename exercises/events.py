@@ -44,6 +44,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "space_ended",
         "participant_away",
         "participant_back",
+        "moment_started",  # the short pause: not a break, not counted as one
+        "moment_ended",
         "facilitator_paused",
         "facilitator_resumed",
     }

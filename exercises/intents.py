@@ -39,6 +39,14 @@ class Resume(_Intent, tag="resume"):
     """After a break's return time, each partner says they are ready to go on."""
 
 
+class OneMoment(_Intent, tag="one_moment"):
+    """A short pause ("one moment": the doorbell). Freezes the clock for a few minutes; not a break."""
+
+
+class MomentDone(_Intent, tag="moment_done"):
+    """The sender's short pause is over, before its time runs out."""
+
+
 class End(_Intent, tag="end"):
     """Either partner or the facilitator ends the session; no reason is ever asked."""
 
@@ -87,6 +95,8 @@ Intent = (
     | AskSpace
     | ComeBack
     | Resume
+    | OneMoment
+    | MomentDone
     | End
     | Away
     | Back
@@ -99,7 +109,7 @@ Intent = (
     | ChooseFirstSpeaker
 )
 
-PARTNER_INTENTS = (Ready, Submit, AskSpace, ComeBack, Resume)
+PARTNER_INTENTS = (Ready, Submit, AskSpace, ComeBack, Resume, OneMoment, MomentDone)
 SYSTEM_INTENTS = (Away, Back, Abandon)
 FACILITATOR_INTENTS = (Start, Pause, ResumeSession, Extend, Skip, ChooseFirstSpeaker)
 

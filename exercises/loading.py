@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 import msgspec
 
 from .errors import DefinitionError
-from .plans import Plan, PlanSpec, build_plan
+from .plans import Plan, PlanSpec, build_plan, prompt_slots
+from .prompts import PromptPool, PromptPoolSpec, build_pool, draws_per_90_days
+from .rules import SessionRules, check_rules
 from .schema import (
     END,
     INPUT_KINDS,
@@ -30,13 +32,13 @@ T = TypeVar("T")
 
 _PATH = re.compile(r"^(?P<problem>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _GOT_TYPE = re.compile(r", got `[^`]*`$")
-SPACE_MINUTES_MIN = 1
-SPACE_MINUTES_MAX = 24 * 60
 
 
 class Catalogue(msgspec.Struct, frozen=True):
     exercises: dict[str, ExerciseDefinition]
     plans: dict[str, Plan]
+    pools: dict[str, PromptPool]
+    rules: SessionRules
 
 
 def parse_exercise(source_name: str, text: str) -> ExerciseDefinition:
@@ -50,27 +52,106 @@ def parse_exercise(source_name: str, text: str) -> ExerciseDefinition:
     return definition
 
 
-def parse_plan(source_name: str, text: str, catalogue: Mapping[str, ExerciseDefinition] | Catalogue) -> Plan:
+def parse_plan(
+    source_name: str,
+    text: str,
+    catalogue: Mapping[str, ExerciseDefinition] | Catalogue,
+    rules: SessionRules | None = None,
+) -> Plan:
+    """Parse a plan; its session rules come from ``rules`` or, given a ``Catalogue``, from the catalogue."""
     exercises = catalogue.exercises if isinstance(catalogue, Catalogue) else catalogue
+    rules = rules if rules is not None else catalogue.rules if isinstance(catalogue, Catalogue) else None
+    if rules is None:
+        raise ValueError("parse_plan needs the session rules (pass a Catalogue, or rules=)")
     spec = _convert(source_name, _load_toml(source_name, text), PlanSpec)
-    return build_plan(spec, exercises, source_name)
+    return build_plan(spec, exercises, source_name, rules=rules)
 
 
-def build_catalogue(exercise_texts: Mapping[str, str], plan_texts: Mapping[str, str]) -> Catalogue:
-    """Parse every exercise, then every plan against them; ids must be unique."""
+def parse_rules(source_name: str, text: str) -> SessionRules:
+    rules = _convert(source_name, _load_toml(source_name, text), SessionRules)
+    problems = check_rules(source_name, rules)
+    if problems:
+        raise DefinitionError(problems[0])
+    return rules
+
+
+def parse_pool(source_name: str, text: str) -> PromptPool:
+    spec = _convert(source_name, _load_toml(source_name, text), PromptPoolSpec)
+    stem = source_name.rsplit("/", 1)[-1].removesuffix(".toml")
+    if source_name.endswith(".toml") and spec.id != stem:
+        raise DefinitionError(f"{source_name}: id: expected the file name {stem!r}, got {spec.id!r}")
+    pool = build_pool(spec)
+    seen: dict[str, str] = {}
+    for prompt in pool.prompts:
+        if prompt.id in seen:
+            raise DefinitionError(f"{source_name}: {prompt.depth}: the prompt {prompt.text!r} appears twice")
+        seen[prompt.id] = prompt.text
+    if len(pool.prompts) < spec.minimum:
+        raise DefinitionError(
+            f"{source_name}: prompts: {len(pool.prompts)} prompts, fewer than the pool's minimum of {spec.minimum}"
+        )
+    return pool
+
+
+def build_catalogue(
+    exercise_texts: Mapping[str, str],
+    plan_texts: Mapping[str, str],
+    *,
+    prompt_texts: Mapping[str, str],
+    rules_text: tuple[str, str],
+) -> Catalogue:
+    """Parse the rules, every prompt pool and exercise, then every plan against them; ids must be unique.
+
+    ``rules_text`` is ``(file name, text)``. A plan is refused when one of its prompt pools is too small to
+    stay fresh for 90 days at the plan's ``sessions_per_week``.
+    """
+    rules = parse_rules(*rules_text)
+    pools: dict[str, PromptPool] = {}
+    for name, text in sorted(prompt_texts.items()):
+        pool = parse_pool(name, text)
+        if pool.id in pools:
+            raise DefinitionError(f"{name}: id: duplicate prompt pool id {pool.id!r}")
+        pools[pool.id] = pool
     exercises: dict[str, ExerciseDefinition] = {}
     for name, text in sorted(exercise_texts.items()):
         definition = parse_exercise(name, text)
         if definition.id in exercises:
             raise DefinitionError(f"{name}: id: duplicate exercise id {definition.id!r}")
+        for i, step in enumerate(definition.steps):
+            if step.prompt_pool is not None and step.prompt_pool not in pools:
+                raise DefinitionError(f"{name}: steps[{i}].prompt_pool: unknown prompt pool {step.prompt_pool!r}")
+            if step.starts_break_from is not None:  # the exercise offers only breaks the rules allow
+                source = definition.step(step.starts_break_from)
+                for option in getattr(source.input, "options", ()):
+                    if not rules.break_.allows(int(option.value) * 60):
+                        raise DefinitionError(
+                            f"{name}: steps[{i}].starts_break_from: {source.id!r} offers {option.value} minutes; "
+                            f"a break lasts {rules.break_.describe()}"
+                        )
         exercises[definition.id] = definition
     plans: dict[str, Plan] = {}
     for name, text in sorted(plan_texts.items()):
-        plan = parse_plan(name, text, exercises)
+        plan = parse_plan(name, text, exercises, rules)
         if plan.id in plans:
             raise DefinitionError(f"{name}: id: duplicate plan id {plan.id!r}")
+        check_pools_last(name, plan, pools)
         plans[plan.id] = plan
-    return Catalogue(exercises=exercises, plans=plans)
+    return Catalogue(exercises=exercises, plans=plans, pools=pools, rules=rules)
+
+
+def check_pools_last(source_name: str, plan: Plan, pools: Mapping[str, PromptPool]) -> None:
+    """Refuse a plan whose couples would see a prompt again within 90 days at its stated pace."""
+    sessions = draws_per_90_days(plan.sessions_per_week)
+    needed: dict[tuple[str, str], int] = {}
+    for _, pool_id, depth in prompt_slots(plan):
+        needed[(pool_id, depth)] = needed.get((pool_id, depth), 0) + sessions
+    for (pool_id, depth), count in sorted(needed.items()):
+        have = len(pools[pool_id].at_depth(depth))  # type: ignore[arg-type]
+        if have < count:
+            raise DefinitionError(
+                f"{source_name}: sessions_per_week: {plan.sessions_per_week} sessions a week need {count} "
+                f"{depth} prompts in {pool_id!r} to stay fresh for 90 days; it has {have}"
+            )
 
 
 def check_exercise(source_name: str, definition: ExerciseDefinition) -> None:
@@ -108,7 +189,22 @@ def check_exercise(source_name: str, definition: ExerciseDefinition) -> None:
             _check_break_source(d, step.starts_break_from, f"{where}.starts_break_from", fail)
         if step.waiting is not None and step.role not in ("speaker", "listener"):
             raise fail(f"{where}.waiting", "only speaker and listener steps have someone waiting")
+        _check_extras(d, step, where, ids, fail)
     _check_plain_path_ends(d, fail)
+
+
+def _check_extras(d: ExerciseDefinition, step: StepDefinition, where: str, ids: list[str], fail: Any) -> None:
+    if (step.prompt_pool is None) != (step.drawn_prompt is None):
+        raise fail(f"{where}.drawn_prompt", "prompt_pool and drawn_prompt go together")
+    if step.drawn_prompt is not None and "{prompt}" not in step.drawn_prompt:
+        raise fail(f"{where}.drawn_prompt", "must contain {prompt}, where the drawn prompt goes")
+    if step.reinvite_if_silent and step.role != "speaker":
+        raise fail(f"{where}.reinvite_if_silent", "only a speaker's step can be offered again")
+    if step.if_silent is not None and (not step.reinvite_if_silent or step.if_silent not in ids):
+        raise fail(f"{where}.if_silent", f"needs reinvite_if_silent and a known step, got {step.if_silent!r}")
+    reveal = step.only_after_reveal_of
+    if reveal is not None and (reveal not in ids or d.step(reveal).role != "both"):
+        raise fail(f"{where}.only_after_reveal_of", "must name a 'both' step of this exercise")
 
 
 def _check_timing(step: StepDefinition, where: str, fail: Any) -> None:
@@ -142,8 +238,8 @@ def _check_break_source(d: ExerciseDefinition, source: str, path: str, fail: Any
     if not isinstance(step.input, ChoiceInput):
         raise fail(path, f"step {source!r} must be a choice of minutes")
     for option in step.input.options:
-        if not option.value.isdigit() or not SPACE_MINUTES_MIN <= int(option.value) <= SPACE_MINUTES_MAX:
-            raise fail(path, f"step {source!r} option {option.value!r} is not a number of minutes (1-1440)")
+        if not option.value.isdigit() or not 1 <= int(option.value) < 24 * 60:
+            raise fail(path, f"step {source!r} option {option.value!r} is not a number of minutes (1-1439)")
 
 
 def _check_plain_path_ends(d: ExerciseDefinition, fail: Any) -> None:

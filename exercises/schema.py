@@ -75,11 +75,19 @@ INPUT_KINDS = ("text", "feeling", "choice", "rating", "ready", "guide")
 
 
 class Branch(_Frozen):
-    """Go to ``goto`` when the answer is ``when``, at most ``at_most`` times a round; then use ``next``."""
+    """Go to ``goto`` when the answer is ``when``, at most ``at_most`` times a round; then use ``next``.
+
+    A loop never ignores an answer: once its last pass is under way (``at_most`` reached, or another pass
+    would overrun ``budget_seconds`` of the round), the option that leads into it is no longer offered,
+    and a question left with one option is not asked at all. ``last_notice`` tells both partners, when
+    that last pass begins, that it is the last one ("One more piece, then we'll sum up.").
+    """
 
     when: OptionValue
     goto: Ident
     at_most: Annotated[int, msgspec.Meta(ge=1, le=10)]
+    budget_seconds: Annotated[int, msgspec.Meta(ge=60, le=7200)] | None = None
+    last_notice: ShortText | None = None
 
 
 class StepDefinition(_Frozen):
@@ -96,6 +104,16 @@ class StepDefinition(_Frozen):
     branches: tuple[Branch, ...] = ()
     first_round_only: bool = False  # e.g. "is now a good time?" is asked once, not every round
     starts_break_from: Ident | None = None  # completing this step starts a space break of N minutes
+    # Prompt pools: a step with ``prompt_pool`` gets one prompt drawn for the couple per session; the
+    # acting partner then sees ``drawn_prompt`` with ``{prompt}`` replaced (``prompt`` when nothing was drawn).
+    prompt_pool: Ident | None = None
+    drawn_prompt: Prose | None = None
+    # A speaker's step that times out with nothing said is offered once more; if it stays silent the
+    # round moves on kindly to ``if_silent`` (when something was said earlier this round) or ends.
+    reinvite_if_silent: bool = False
+    if_silent: Ident | None = None
+    # Only run this step when the named "both" step's answers were revealed (both partners answered).
+    only_after_reveal_of: Ident | None = None
 
 
 class ExerciseDefinition(_Frozen):

@@ -13,9 +13,10 @@ import msgspec
 
 from .intents import Value
 from .plans import Plan
+from .prompts import DrawnPrompt
 
 Phase = Literal["lobby", "running", "ended"]
-PauseKind = Literal["space", "away", "facilitator"]
+PauseKind = Literal["space", "away", "facilitator", "moment"]  # "moment": the short pause, never a break
 EndReason = Literal["completed", "ended_early", "abandoned"]
 
 
@@ -48,7 +49,7 @@ class ActivePause(msgspec.Struct, frozen=True):
     kind: PauseKind
     who: str
     since: float
-    return_at: float | None = None  # space breaks only
+    return_at: float | None = None  # space breaks: the agreed return; moments: when the pause lifts by itself
     return_due: bool = False  # space breaks: the return time has come; both are asked to resume
     resumed_by: tuple[str, ...] = ()
 
@@ -66,6 +67,8 @@ class StepState(msgspec.Struct, frozen=True):
     warned: bool
     answers: dict[str, Value] = {}  # both/private steps: answers held until everyone is in
     guide_starts_at: float | None = None
+    notice: str | None = None  # said before the step's prompt: "One more piece, then we'll sum up."
+    reinvited: bool = False  # a silent share offered once more
 
 
 class SessionState(msgspec.Struct, frozen=True):
@@ -87,6 +90,10 @@ class SessionState(msgspec.Struct, frozen=True):
     answers: tuple[Answer, ...] = ()
     spaces: tuple[SpaceRecord, ...] = ()
     skipped_steps: tuple[int, ...] = ()  # step_no of steps a facilitator skipped
+    prompts: dict[str, DrawnPrompt] = {}  # slot key ("exercise index.step id") -> the prompt drawn for it
+    round_started_at: float | None = None
+    closed_branches: tuple[str, ...] = ()  # loops whose last pass has begun this round ("step>goto")
+    facilitator_away: bool = False  # a facilitator's absence pauses nothing, but their return is announced
     schema_version: int = 1
 
     @property

@@ -5,10 +5,12 @@ A summary holds the partner's own private reflections and never the other partne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import msgspec
 
+from .prompts import DrawnPrompt, slot_key
 from .schema import ChoiceInput, ExerciseDefinition, FeelingInput, RatingInput, ReadyInput
 from .state import Answer, SessionState, SpaceRecord
 
@@ -20,6 +22,7 @@ class SummaryLine(msgspec.Struct, frozen=True):
     label: str  # the step's short title, e.g. "Reflected back"
     value: str  # ready to show: option labels, "5 of 7", the text
     timed_out: bool = False
+    prompt: str | None = None  # the question or starter drawn for this couple, when the step had one
 
 
 class Exchange(msgspec.Struct, frozen=True):
@@ -68,6 +71,7 @@ def build_summary(state: SessionState, participant: str) -> Summary:
     # (private reflections, and a "both" answer the other never matched).
     visible = [a for a in state.answers if not a.private or a.author == participant]
     exchanges = _exchanges(state, shared)
+    drawn = state.prompts
     minutes = 0
     if state.started_at is not None and state.ended_at is not None:
         minutes = round((state.ended_at - state.started_at) / 60)
@@ -85,14 +89,14 @@ def build_summary(state: SessionState, participant: str) -> Summary:
         you_shared=tuple(e for e in exchanges if e.speaker == participant),
         partner_shared=tuple(e for e in exchanges if e.speaker == partner),
         together=tuple(
-            _line(definitions[a.exercise_index], a)
+            _line(definitions[a.exercise_index], a, drawn)
             for a in visible
             if a.role == "both" and definitions[a.exercise_index].category == "exercise"
         ),
         scores=_scores(definitions, visible, participant, partner),
         spaces=state.spaces,
         private_reflections=tuple(
-            _line(definitions[a.exercise_index], a)
+            _line(definitions[a.exercise_index], a, drawn)
             for a in state.answers
             if a.private and a.author == participant and a.role == "private"
         ),
@@ -112,7 +116,7 @@ def _exchanges(state: SessionState, shared: list[Answer]) -> list[Exchange]:
                 exercise_title=definition.title,
                 round=round_no,
                 speaker=answers[0].speaker,
-                lines=tuple(_line(definition, a) for a in answers),
+                lines=tuple(_line(definition, a, state.prompts) for a in answers),
             )
         )
     return result
@@ -144,10 +148,15 @@ def _scores(
     )
 
 
-def _line(definition: ExerciseDefinition, answer: Answer) -> SummaryLine:
+def _line(definition: ExerciseDefinition, answer: Answer, drawn: dict[str, DrawnPrompt]) -> SummaryLine:
     step = definition.step(answer.step_id)
+    prompt = drawn.get(slot_key(answer.exercise_index, answer.step_id))
     return SummaryLine(
-        author=answer.author, label=step.title, value=_display(step.input, answer), timed_out=answer.timed_out
+        author=answer.author,
+        label=step.title,
+        value=_display(step.input, answer),
+        timed_out=answer.timed_out,
+        prompt=prompt.text if prompt is not None else None,
     )
 
 
@@ -214,10 +223,10 @@ def summary_to_markdown(summary: Summary) -> str:
             out += ["", f"## {heading}"]
             for exchange in exchanges:
                 out += ["", f"### {exchange.exercise_title}, round {exchange.round}", ""]
-                out += [f"- **{line.label}** ({who(line.author)}): {line.value}" for line in exchange.lines]
+                out += [_md_line(line, who) for line in exchange.lines]
     if summary.together:
         out += ["", "## Together", ""]
-        out += [f"- **{line.label}** ({who(line.author)}): {line.value}" for line in summary.together]
+        out += [_md_line(line, who) for line in summary.together]
     if summary.spaces:
         out += ["", "## Breaks", ""]
         for space in summary.spaces:
@@ -229,6 +238,11 @@ def summary_to_markdown(summary: Summary) -> str:
     if summary.private_reflections:
         out += ["", "## Just for you", "", "Only you can see this part."]
         for line in summary.private_reflections:
-            out += ["", f"**{line.label}**", "", line.value]
+            out += ["", f"**{line.label}**", ""] + ([f"_{line.prompt}_", ""] if line.prompt else []) + [line.value]
     out += ["", "---", "", "This was practice, not therapy. Thank you for showing up for each other.", ""]
     return "\n".join(out)
+
+
+def _md_line(line: SummaryLine, who: Callable[[str], str]) -> str:
+    asked = f" (“{line.prompt}”)" if line.prompt else ""
+    return f"- **{line.label}**{asked} ({who(line.author)}): {line.value}"

@@ -10,8 +10,9 @@ from typing import Any
 
 import msgspec
 
-from .plans import PlannedExercise
-from .schema import GuideInput, StepDefinition
+from .plans import PlannedExercise, offered_options
+from .prompts import slot_key
+from .schema import ChoiceInput, GuideInput, StepDefinition
 from .state import Answer, SessionState
 
 DEFAULT_WAITING = "Your partner is answering. Take a breath; your turn will come."
@@ -64,12 +65,17 @@ def announcement(state: SessionState, participant: str, now: float) -> dict[str,
     planned, step = current_step(state)
     role = role_of(state, participant, step)
     acting = participant in required_authors(state, step)
+    drawn = drawn_prompt(state)
     if acting or role == "observer" or isinstance(step.input, GuideInput):
         prompt = step.prompt
+        if drawn is not None and step.drawn_prompt is not None:
+            prompt = step.drawn_prompt.replace("{prompt}", drawn)
     elif step.role == "private":
         prompt = PRIVATE_WAITING
     else:
         prompt = step.waiting or DEFAULT_WAITING
+    if state.step.notice:
+        prompt = f"{state.step.notice} {prompt}"
     speaker = speaker_of(state, state.step.round)
     payload: dict[str, Any] = {
         "step_no": state.step.no,
@@ -86,7 +92,9 @@ def announcement(state: SessionState, participant: str, now: float) -> dict[str,
         "speaker": speaker if step.role in ("speaker", "listener") else None,
         "listener": state.other(speaker) if step.role in ("speaker", "listener") else None,
         "prompt": prompt,
-        "input": msgspec.to_builtins(step.input),
+        "input": offered_input(state, step),
+        "drawn_prompt": drawn,  # the question or starter drawn for this couple (not private: both see it)
+        "notice": state.step.notice,
         "deadline": state.step.deadline,
         "remaining": remaining(state, now),
         "paused": state.paused,
@@ -99,6 +107,28 @@ def announcement(state: SessionState, participant: str, now: float) -> dict[str,
             cycles=step.input.cycles,
         )
     return payload
+
+
+def drawn_prompt(state: SessionState) -> str | None:
+    assert state.step is not None
+    found = state.prompts.get(slot_key(state.step.exercise_index, state.step.step_id))
+    return found.text if found is not None else None
+
+
+def offered_input(state: SessionState, step: StepDefinition) -> dict[str, Any]:
+    """The step's input as offered now: an option leading into a loop that has closed is withdrawn."""
+    spec: dict[str, Any] = msgspec.to_builtins(step.input)
+    offered = offered_options(step, state.closed_branches)
+    if isinstance(step.input, ChoiceInput) and offered is not None:
+        spec["options"] = [o for o in spec["options"] if o["value"] in offered]
+    return spec
+
+
+def is_away(state: SessionState, participant: str) -> bool:
+    """Whether the engine counts this participant as away (the runtime sends ``Back`` when they return)."""
+    if participant == state.facilitator:
+        return state.facilitator_away
+    return any(p.kind == "away" and p.who == participant for p in state.pauses)
 
 
 def visible_answers(state: SessionState, participant: str) -> list[Answer]:
@@ -129,6 +159,7 @@ def snapshot_for(state: SessionState, participant: str, now: float) -> dict[str,
                 {"id": p.definition.id, "title": p.definition.title, "rounds": p.rounds} for p in plan.exercises
             ],
         },
+        "rules": msgspec.to_builtins(state.plan.rules),
         "partners": list(state.partners),
         "facilitator": state.facilitator,
         "first_speaker": state.first_speaker,

@@ -15,4 +15,10 @@ def _texts(folder: str) -> dict[str, str]:
 
 @cache
 def builtin_catalogue() -> Catalogue:
-    return build_catalogue(_texts("definitions"), _texts("plans"))
+    rules = files("exercises").joinpath("rules.toml")
+    return build_catalogue(
+        _texts("definitions"),
+        _texts("plans"),
+        prompt_texts=_texts("prompts"),
+        rules_text=("rules.toml", rules.read_text("utf-8")),
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from exercises import Plan, new_session
+from exercises.prompts import DrawnPrompt
 from exercises.state import (
     SessionState,
     decode_plan,
@@ -373,10 +374,15 @@ async def create_session(
     plan: Plan,
     first_speaker: str,
     facilitator_id: uuid.UUID | None = None,
+    prompts: Mapping[str, DrawnPrompt] | None = None,
 ) -> uuid.UUID:
     """Store a new session in its lobby; raises `SessionAlreadyOpen` or `ValueError` (bad participants)."""
     state = new_session(
-        plan, partners, first_speaker=first_speaker, facilitator=str(facilitator_id) if facilitator_id else None
+        plan,
+        partners,
+        first_speaker=first_speaker,
+        facilitator=str(facilitator_id) if facilitator_id else None,
+        prompts=prompts,
     )
     session_id = uuid.uuid4()
     try:

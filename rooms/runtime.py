@@ -20,7 +20,7 @@ import itertools
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -41,9 +41,10 @@ from exercises import (
     on_deadline,
 )
 from exercises.intents import SYSTEM
+from exercises.prompts import DrawnPrompt
 from exercises.state import SessionState
 from exercises.summary import summary_to_markdown
-from exercises.views import snapshot_for
+from exercises.views import is_away, snapshot_for
 from rooms import journal, messages
 from rooms.cluster import Cluster, LocalCluster, retry_forever
 from rooms.journal import SessionAlreadyOpen as SessionAlreadyOpen  # raised by open_session
@@ -160,10 +161,6 @@ def participants_of(state: SessionState) -> list[str]:
     return [*state.partners, *([state.facilitator] if state.facilitator else [])]
 
 
-def _is_away(state: SessionState, participant: str) -> bool:
-    return any(p.kind == "away" and p.who == participant for p in state.pauses)
-
-
 class LiveRuntime:
     def __init__(
         self,
@@ -238,6 +235,7 @@ class LiveRuntime:
         plan: Plan,
         first_speaker: str,
         facilitator_id: uuid.UUID | None = None,
+        prompts: Mapping[str, DrawnPrompt] | None = None,
     ) -> uuid.UUID:
         """Store a new session in its lobby; raises `SessionAlreadyOpen` or `ValueError` (bad participants)."""
         session_id = await journal.create_session(
@@ -248,6 +246,7 @@ class LiveRuntime:
             plan=plan,
             first_speaker=first_speaker,
             facilitator_id=facilitator_id,
+            prompts=prompts,
         )
         self._spawn(self._room_if_mine(session_id))  # take it now, so its lobby is timed from the start
         return session_id
@@ -550,7 +549,7 @@ class LiveRuntime:
             self.timers.cancel(room.grace.pop(participant, None))
             self.timers.cancel(room.abandon)
             room.abandon = None
-            if _is_away(room.state, participant):
+            if is_away(room.state, participant):
                 self._system(room, Back(participant=participant))
         self._announce_presence(room)
         return None
@@ -576,7 +575,7 @@ class LiveRuntime:
         if room.dropped or participant in room.connected():
             return  # they came back in time
         state = room.state
-        if state.phase != "ended" and participant in participants_of(state) and not _is_away(state, participant):
+        if state.phase != "ended" and participant in participants_of(state) and not is_away(state, participant):
             self._system(room, Away(participant=participant))
         self._announce_presence(room)
 
@@ -635,7 +634,7 @@ class LiveRuntime:
             return room
         connected = room.connected()
         for participant in room.participants:
-            if participant not in connected and not _is_away(room.state, participant):
+            if participant not in connected and not is_away(room.state, participant):
                 self._start_grace(room, participant)  # they may be reconnecting to another process right now
         self._schedule(room)
         return room

@@ -339,7 +339,7 @@ def compose_plan(compose: PlanCompose, first_speaker: str = "random") -> Plan:
         ),
     )
     try:
-        return build_plan(spec, builtin_catalogue().exercises, source_name="plan")
+        return build_plan(spec, builtin_catalogue().exercises, source_name="plan", rules=builtin_catalogue().rules)
     except DefinitionError as exc:
         raise ApiError(400, "invalid_plan", str(exc)) from exc
     except msgspec.ValidationError as exc:

@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.live import service
+from server.live import catalogue_api, service
 from server.live.models import PlanPublic, SessionCreate, SessionPublic, SummaryListItem, SummaryPublic
 from server.models import User
 from server.openapi import error_responses
@@ -23,6 +23,15 @@ class PracticeController(Controller):
     @get("/plans", summary="The built-in plans", responses=error_responses(401))
     async def list_plans(self) -> list[PlanPublic]:
         return service.plans()
+
+    @get(
+        "/rules",
+        summary="Session rules: how long a break may last, and the short pause",
+        description="The one source of these numbers: the engine enforces them and the web client shows them.",
+        responses=error_responses(401),
+    )
+    async def rules(self) -> dict[str, Any]:
+        return catalogue_api.rules()
 
     @post(
         "/sessions",

@@ -13,12 +13,14 @@ class PlanPublic(SQLModel):
     id: str
     title: str
     description: str
-    estimated_minutes: int
+    estimated_minutes: int = Field(description="an honest ceiling (every time limit and optional loop): 'up to N'")
     exercises: list[str]
 
 
 class SessionCreate(SQLModel):
-    plan_id: str = Field(min_length=1, max_length=64, description="`daily` or `deeper` (see GET /api/plans)")
+    plan_id: str = Field(
+        min_length=1, max_length=64, description="a built-in plan's id, e.g. `daily` (see GET /api/plans)"
+    )
     first_speaker: Literal["random", "me", "partner"] = "random"
 
 

@@ -10,6 +10,7 @@ from exercises.plans import Plan
 from rooms.models import PracticeSession
 from rooms.runtime import LiveRuntime, SessionAlreadyOpen
 from server.errors import ApiError
+from server.live.prompt_history import fresh_prompts
 
 
 def session_in_progress() -> ApiError:
@@ -28,6 +29,7 @@ async def open_session(
     facilitator_id: uuid.UUID | None = None,
 ) -> PracticeSession:
     """Store a new session in its lobby; the database refuses a second open one for the couple."""
+    prompts = await fresh_prompts(db, couple_id=couple_id, plan=plan)  # prompts that don't repeat for them
     try:
         session_id = await runtime.open_session(
             couple_id=couple_id,
@@ -36,6 +38,7 @@ async def open_session(
             plan=plan,
             first_speaker=first_speaker,
             facilitator_id=facilitator_id,
+            prompts=prompts,
         )
     except SessionAlreadyOpen as exc:
         raise session_in_progress() from exc

@@ -36,6 +36,14 @@ async def started_session(
     return session["id"], a, s
 
 
+async def through_both_answer(a: LiveSession, s: LiveSession) -> None:
+    """The deeper plan's "both answer, then both see": each answers, then each says what they noticed."""
+    for step_id in ("answer", "noticed"):
+        step = (await a.wait_event("step_started", step_id=step_id))["data"]
+        for live in (a, s):
+            await live.intent("submit", step_no=step["step_no"], value=f"My words for {step_id}.")
+
+
 def default_answer(name: str) -> Answerer:
     def answer(step: dict[str, Any]) -> Any:
         spec = step["input"]

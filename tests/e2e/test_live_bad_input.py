@@ -6,7 +6,7 @@ import pytest
 
 from server.live.client import LiveError, LiveSession
 from tests.e2e.conftest import LiveServer
-from tests.e2e.live_helpers import paired_couple, started_session
+from tests.e2e.live_helpers import paired_couple, started_session, through_both_answer
 
 
 async def expect_error(live: LiveSession, send: str | bytes, code: str) -> None:
@@ -66,9 +66,7 @@ async def test_text_over_the_steps_limit_is_refused(shared_server: LiveServer) -
         await a.wait_event("step_started", step_no=step_no)
         for live in (a, s):
             await live.intent("submit", step_no=step_no, value=4)
-    good_time = (await a.wait_event("step_started", exercise_id="mirror", step_id="good_time"))["data"]
-    for live in (a, s):
-        await live.intent("submit", step_no=good_time["step_no"], value=True)
+    await through_both_answer(a, s)
     share = (await a.wait_event("step_started", step_id="share"))["data"]
     limit = share["input"]["max_length"]
     with pytest.raises(LiveError) as refused:

@@ -8,7 +8,7 @@ import pytest
 
 from server.live.client import Account, LiveError
 from tests.e2e.conftest import LiveServer
-from tests.e2e.live_helpers import paired_couple
+from tests.e2e.live_helpers import paired_couple, through_both_answer
 from tests.helpers import DEFAULT_PASSWORD, random_email
 
 PLAN = {
@@ -195,9 +195,7 @@ async def test_consent_shares_only_summaries_of_sessions_the_facilitator_ran(sha
         await s.wait_event("step_started", step_no=step_no)
         for live in (a, s):
             await live.intent("submit", step_no=step_no, value=4)
-    good_time = (await s.wait_event("step_started", step_id="good_time"))["data"]
-    for live in (a, s):
-        await live.intent("submit", step_no=good_time["step_no"], value=True)
+    await through_both_answer(s, a)
     share = (await s.wait_event("step_started", step_id="share"))["data"]
     await s.intent("submit", step_no=share["step_no"], value=words)
     await a.intent("end")

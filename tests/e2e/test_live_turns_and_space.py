@@ -6,7 +6,7 @@ import pytest
 
 from server.live.client import LiveError
 from tests.e2e.conftest import LiveServer
-from tests.e2e.live_helpers import paired_couple, started_session
+from tests.e2e.live_helpers import paired_couple, started_session, through_both_answer
 
 
 async def through_check_in(a, s) -> None:
@@ -17,11 +17,9 @@ async def through_check_in(a, s) -> None:
 
 
 async def to_the_first_share(a, s) -> None:
-    """Through the check-in and "is now a good time?" of the deeper plan, to the first speaker's turn."""
+    """Through the check-in and "both answer, then both see" of the deeper plan, to the first speaker's turn."""
     await through_check_in(a, s)
-    good_time = (await a.wait_event("step_started", step_id="good_time"))["data"]
-    for live in (a, s):
-        await live.intent("submit", step_no=good_time["step_no"], value=True)
+    await through_both_answer(a, s)
 
 
 async def test_the_step_announcement_tells_each_person_their_role_prompt_input_and_time(

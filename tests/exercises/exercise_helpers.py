@@ -27,7 +27,7 @@ from exercises import (
 )
 from exercises.intents import Intent, Submit
 from exercises.plans import PlanItemSpec
-from exercises.views import current_step
+from exercises.views import announcement, current_step
 
 PACKAGE = Path(__file__).resolve().parents[2] / "exercises"
 ANA, BEN, FAY = "ana", "ben", "fay"  # two partners and a facilitator
@@ -40,14 +40,20 @@ def read_texts(folder: str) -> dict[str, str]:
 
 @cache
 def catalogue() -> Catalogue:
-    return build_catalogue(read_texts("definitions"), read_texts("plans"))
+    rules = PACKAGE / "rules.toml"
+    return build_catalogue(
+        read_texts("definitions"),
+        read_texts("plans"),
+        prompt_texts=read_texts("prompts"),
+        rules_text=("rules.toml", rules.read_text("utf-8")),
+    )
 
 
 def plan_of(*items: str | PlanItemSpec) -> Plan:
     """A plan running just the named exercises (one round each unless a PlanItemSpec says otherwise)."""
     specs = tuple(PlanItemSpec(exercise=i, rounds=1) if isinstance(i, str) else i for i in items)
     spec = PlanSpec(id="test", title="Test plan", description="Just for tests.", exercises=specs)
-    return build_plan(spec, catalogue().exercises)
+    return build_plan(spec, catalogue().exercises, rules=catalogue().rules)
 
 
 class Run:
@@ -96,6 +102,10 @@ class Run:
         self.now = target
         self.events += fired
         return fired
+
+    def announcement(self, who: str) -> dict[str, Any]:
+        """The step as ``who`` sees it now."""
+        return announcement(self.state, who, self.now)
 
     @property
     def step_id(self) -> str | None:

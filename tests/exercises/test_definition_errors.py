@@ -6,7 +6,7 @@ import pytest
 
 from exercises import DefinitionError, PlanSpec, build_catalogue, parse_exercise, parse_plan
 from exercises.plans import PlanItemSpec, validate_plan_parameters
-from tests.exercises.exercise_helpers import catalogue, read_texts
+from tests.exercises.exercise_helpers import PACKAGE, catalogue, read_texts
 
 GOOD = """
 id = "tiny"
@@ -116,7 +116,7 @@ def test_a_break_must_take_its_length_from_a_choice_of_minutes():
         "tiny.toml: steps[1].starts_break_from: step 'say' must be a choice of minutes"
     )
     assert error_for(GOOD + 'starts_break_from = "answer"\n') == (
-        "tiny.toml: steps[1].starts_break_from: step 'answer' option 'yes' is not a number of minutes (1-1440)"
+        "tiny.toml: steps[1].starts_break_from: step 'answer' option 'yes' is not a number of minutes (1-1439)"
     )
 
 
@@ -139,8 +139,103 @@ def test_duplicate_exercise_ids_across_files_are_refused():
     texts = read_texts("definitions")
     texts["copy/small_truths.toml"] = texts["small_truths.toml"]
     with pytest.raises(DefinitionError) as info:
-        build_catalogue(texts, {})
+        build(definitions=texts, plans={})
     assert str(info.value) == "small_truths.toml: id: duplicate exercise id 'small_truths'"
+
+
+RULES = (PACKAGE / "rules.toml").read_text("utf-8")
+
+
+def build(
+    definitions: dict[str, str] | None = None,
+    plans: dict[str, str] | None = None,
+    prompts: dict[str, str] | None = None,
+    rules: str = RULES,
+):
+    return build_catalogue(
+        read_texts("definitions") if definitions is None else definitions,
+        read_texts("plans") if plans is None else plans,
+        prompt_texts=read_texts("prompts") if prompts is None else prompts,
+        rules_text=("rules.toml", rules),
+    )
+
+
+def build_error(**kwargs) -> str:
+    with pytest.raises(DefinitionError) as info:
+        build(**kwargs)
+    return str(info.value)
+
+
+def test_the_rules_refuse_a_break_of_a_whole_day_or_a_choice_outside_the_bounds():
+    assert build_error(rules=RULES.replace("less_than_minutes = 1440", "less_than_minutes = 1441")) == (
+        "rules.toml: break.less_than_minutes: a break ends within a day (at most 1440)"
+    )
+    assert build_error(rules=RULES.replace("choices_minutes = [20,", "choices_minutes = [10, 20,")) == (
+        "rules.toml: break.choices_minutes[0]: 10 is not at least 20 minutes and less than 24 hours"
+    )
+    assert build_error(rules=RULES.replace("max_seconds = 300", "max_seconds = 1300")).startswith(
+        "rules.toml: short_pause.max_seconds:"
+    )
+
+
+def test_an_exercise_may_not_offer_a_break_the_rules_refuse():
+    texts = read_texts("definitions")
+    texts["asking_for_space.toml"] = texts["asking_for_space.toml"].replace(
+        '{ value = "20", label = "In 20 minutes" }', '{ value = "10", label = "In 10 minutes" }'
+    )
+    assert build_error(definitions=texts) == (
+        "asking_for_space.toml: steps[4].starts_break_from: 'back_in' offers 10 minutes; "
+        "a break lasts at least 20 minutes and less than 24 hours"
+    )
+
+
+def test_a_pool_smaller_than_its_minimum_is_refused():
+    prompts = read_texts("prompts")
+    prompts["appreciations.toml"] = prompts["appreciations.toml"].replace("minimum = 20", "minimum = 30")
+    assert build_error(prompts=prompts) == (
+        "appreciations.toml: prompts: 22 prompts, fewer than the pool's minimum of 30"
+    )
+
+
+def test_a_repeated_prompt_is_refused():
+    prompts = read_texts("prompts")
+    prompts["appreciations.toml"] = prompts["appreciations.toml"].replace(
+        '"I appreciated how patient you were when…"', '"This week I appreciated it when you…"'
+    )
+    assert "appears twice" in build_error(prompts=prompts)
+
+
+def test_a_plan_whose_pool_cannot_stay_fresh_for_ninety_days_is_refused():
+    plans = read_texts("plans")
+    plans["weekly_meeting.toml"] = plans["weekly_meeting.toml"].replace(
+        "sessions_per_week = 1", "sessions_per_week = 2"
+    )
+    assert build_error(plans=plans) == (
+        "weekly_meeting.toml: sessions_per_week: 2 sessions a week need 26 light prompts in 'appreciations' "
+        "to stay fresh for 90 days; it has 22"
+    )
+
+
+def test_a_step_must_name_a_known_prompt_pool_and_say_where_the_prompt_goes():
+    texts = read_texts("definitions")
+    texts["appreciations.toml"] = texts["appreciations.toml"].replace(
+        'prompt_pool = "appreciations"', 'prompt_pool = "compliments"'
+    )
+    assert build_error(definitions=texts) == (
+        "appreciations.toml: steps[0].prompt_pool: unknown prompt pool 'compliments'"
+    )
+    assert error_for(
+        GOOD.replace('prompt = "Say something small."', 'prompt = "Say."\ndrawn_prompt = "No slot."\nprompt_pool = "x"')
+    ) == ("tiny.toml: steps[0].drawn_prompt: must contain {prompt}, where the drawn prompt goes")
+
+
+def test_only_a_speaker_step_can_be_offered_again_and_only_after_a_reveal_of_a_both_step():
+    assert error_for(GOOD + "reinvite_if_silent = true\n") == (
+        "tiny.toml: steps[1].reinvite_if_silent: only a speaker's step can be offered again"
+    )
+    assert error_for(GOOD + 'only_after_reveal_of = "say"\n') == (
+        "tiny.toml: steps[1].only_after_reveal_of: must name a 'both' step of this exercise"
+    )
 
 
 PLAN = """

@@ -57,18 +57,21 @@ def test_not_quite_asks_for_one_clarification_and_another_reflection():
     assert run.where[0] == "check_out"
 
 
-def test_not_quite_loops_at_most_twice_then_the_round_ends_kindly():
+def test_one_clarification_is_offered_and_then_not_quite_is_no_longer_offered():
+    """A "not quite" is never recorded and then ignored: once the one retry is used, it isn't offered."""
     run = small_truths()
     share_a_truth(run, ANA, BEN)
-    for attempt in range(2):
-        run.submit(ANA, "not_quite")
-        assert run.step_id == "clarify", attempt
-        run.submit(ANA, "One more try.")
-        run.submit(BEN, "Another reflection.")
-    run.submit(ANA, "not_quite")  # a third "not quite" is recorded, and the round moves on
+    run.submit(ANA, "not_quite")
+    assert run.step_id == "clarify"
+    assert run.announcement(ANA)["notice"]  # told it's the last try before it begins
+    run.submit(ANA, "One more try.")
+    run.submit(BEN, "Another reflection.")
+    assert run.step_id == "landed"
+    offered = [o["value"] for o in run.announcement(ANA)["input"]["options"]]
+    assert offered == ["yes", "mostly"]
+    run.reject(ANA, _submit(run, "not_quite"), "invalid_value")
+    run.submit(ANA, "mostly")
     assert run.where[0] == "check_out"
-    landed = [a.value for a in run.state.answers if a.step_id == "landed"]
-    assert landed == ["not_quite"] * 3
 
 
 def test_roles_swap_for_the_next_round_and_the_loop_allowance_resets():
@@ -82,12 +85,21 @@ def test_roles_swap_for_the_next_round_and_the_loop_allowance_resets():
     assert swapped.payload == {"exercise_index": 0, "round": 2, "speaker": BEN, "listener": ANA}
     assert run.where == ("small_truths", 2, "feeling")
     share_a_truth(run, BEN, ANA)
-    for _ in range(2):  # the new speaker has their own two chances
-        run.submit(BEN, "not_quite")
-        run.submit(BEN, "More.")
-        run.submit(ANA, "Again.")
+    run.submit(BEN, "not_quite")  # the new speaker has their own chance
+    run.submit(BEN, "More.")
+    run.submit(ANA, "Again.")
     run.submit(BEN, "yes")
     assert run.where[0] == "check_out"
+
+
+def test_a_silent_share_is_offered_once_more_then_the_round_moves_on_without_a_reflection():
+    run = small_truths()
+    run.submit(ANA, "tiredness")
+    run.advance(120)
+    assert run.step_id == "share"
+    run.advance(120)
+    assert run.where[0] == "check_out"  # nothing to reflect back
+    assert not [a for a in run.state.answers if a.step_id == "reflect"]
 
 
 def test_each_participant_is_told_their_own_role():
@@ -122,3 +134,9 @@ def test_a_timed_out_did_it_land_counts_as_no_answer_and_ends_the_round():
     assert run.where[0] == "check_out"
     landed = next(a for a in run.state.answers if a.step_id == "landed")
     assert landed.timed_out and landed.value is None
+
+
+def _submit(run: Run, value):
+    from exercises import Submit
+
+    return Submit(step_no=run.state.step.no, value=value)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from exercises import AskSpace, ComeBack, End, build_summary, summary_to_markdown
 from tests.exercises.exercise_helpers import ANA, BEN, T0, Run, catalogue
-from tests.exercises.test_full_plans import run_daily
+from tests.exercises.test_full_plans import a_full_day, run_full_day
 
 
 def finished_daily() -> Run:
-    run = Run(catalogue().plans["daily"])
+    run = Run(a_full_day())
     run.advance(5)
     run.do(BEN, AskSpace(return_in_seconds=1200))
     run.advance(600)
     run.do(BEN, ComeBack())
-    run_daily(run)
+    run_full_day(run)
     return run
 
 
@@ -86,9 +86,8 @@ def test_an_early_end_is_summarised_without_blame():
 
 def test_a_private_reflection_written_before_an_early_end_is_kept_for_its_author_only() -> None:
     from exercises import End, Ready, Submit, apply, build_summary, new_session, on_deadline, summary_to_markdown
-    from tests.exercises.exercise_helpers import catalogue
 
-    state = new_session(catalogue().plans["daily"], ("a", "b"), first_speaker="a")
+    state = new_session(a_full_day(), ("a", "b"), first_speaker="a")
     state, _ = apply(state, "a", Ready(), 0.0)
     state, _ = apply(state, "b", Ready(), 0.0)
     while state.step is not None and state.step.exercise_index < 3:  # let the clock carry them on
@@ -105,9 +104,8 @@ def test_a_private_reflection_written_before_an_early_end_is_kept_for_its_author
 
 def test_a_completed_session_records_each_answer_once() -> None:
     from exercises import Ready, Submit, apply, new_session, on_deadline
-    from tests.exercises.exercise_helpers import catalogue
 
-    state = new_session(catalogue().plans["daily"], ("a", "b"), first_speaker="a")
+    state = new_session(a_full_day(), ("a", "b"), first_speaker="a")
     state, _ = apply(state, "a", Ready(), 0.0)
     state, _ = apply(state, "b", Ready(), 0.0)
     while state.step is not None and state.step.exercise_index < 4:

@@ -155,6 +155,25 @@ async def test_plans_are_composed_within_the_definitions_bounds(new_browser: Cal
     assert "juggling" in response.json()["error"]["message"]
 
 
+async def test_the_composer_offers_every_exercise_including_the_new_ones(new_browser: Callable[[], Any]) -> None:
+    from rooms.catalogue import builtin_catalogue
+
+    c = await cast(new_browser)
+    offered = {e["id"] for e in (await c.facilitator.get("/api/facilitator/exercises")).json()}
+    assert offered == set(builtin_catalogue().exercises)
+    assert {"both_answer", "appreciations", "stress_reducing", "asking_for_space"} <= offered
+    plan = {
+        "title": "Everything new",
+        "exercises": [
+            {"exercise": "both_answer"},
+            {"exercise": "appreciations", "rounds": 2},
+            {"exercise": "stress_reducing", "rounds": 2},
+        ],
+    }
+    saved = await c.facilitator.post("/api/facilitator/plans", json=plan)
+    assert saved.status_code == 201, saved.text
+
+
 async def test_a_facilitator_starts_a_session_from_a_saved_plan_and_partners_see_it(
     new_browser: Callable[[], Any],
 ) -> None:

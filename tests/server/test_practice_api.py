@@ -19,12 +19,27 @@ async def couple(new_browser: Callable[[], Any]) -> tuple[Browser, Browser]:
 
 async def test_the_built_in_plans_are_offered_with_their_length(browser: Browser) -> None:
     await browser.sign_up()
-    plans = {p["id"]: p for p in (await browser.get("/api/plans")).json()}
-    assert set(plans) >= {"daily", "deeper"}
-    assert 15 <= plans["daily"]["estimated_minutes"] <= 25
-    assert 30 <= plans["deeper"]["estimated_minutes"] <= 50
+    offered = (await browser.get("/api/plans")).json()
+    plans = {p["id"]: p for p in offered}
+    assert [p["id"] for p in offered] == ["daily", "deeper", "stress_reducing", "weekly_meeting", "when_hard"]
+    assert 10 <= plans["daily"]["estimated_minutes"] <= 15
+    assert 50 <= plans["weekly_meeting"]["estimated_minutes"] <= 70
+    assert 20 <= plans["stress_reducing"]["estimated_minutes"] <= 30
     assert "Small truths" in plans["daily"]["exercises"]
+    assert "Asking for space" in plans["when_hard"]["exercises"]
+    assert "Both answer, then both see" in plans["deeper"]["exercises"]
     assert all(p["description"] for p in plans.values())
+
+
+async def test_the_session_rules_are_served_from_the_one_source(browser: Browser) -> None:
+    from rooms.catalogue import builtin_catalogue
+
+    await browser.sign_up()
+    rules = (await browser.get("/api/rules")).json()
+    assert rules["break"]["min_minutes"] == 20 and rules["break"]["less_than_minutes"] == 24 * 60
+    assert rules["break"]["min_minutes"] == builtin_catalogue().rules.break_.min_minutes
+    assert min(rules["break"]["choices_minutes"]) >= 20
+    assert rules["short_pause"]["max_seconds"] == 300
 
 
 async def test_a_partner_starts_a_session_and_the_other_sees_it(new_browser: Callable[[], Any]) -> None:
@@ -86,5 +101,5 @@ async def test_strangers_cannot_see_a_couples_session_or_summary(new_browser: Ca
 
 
 async def test_signed_out_visitors_are_told_to_sign_in(browser: Browser) -> None:
-    for path in ("/api/plans", "/api/sessions", "/api/summaries"):
+    for path in ("/api/plans", "/api/rules", "/api/sessions", "/api/summaries"):
         assert (await browser.get(path)).status_code == 401

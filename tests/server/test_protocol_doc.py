@@ -110,3 +110,20 @@ def test_every_code_the_server_sends_is_a_known_error_or_close_code() -> None:
     assert len(sent) > 5, "the pattern no longer finds the server's error codes"
     known = set(ERROR_CODES) | set(CLOSE_CODES.values())
     assert sorted(sent - known) == []
+
+
+def test_the_documented_break_and_short_pause_bounds_are_the_rules_the_engine_reads() -> None:
+    from rooms.catalogue import builtin_catalogue
+
+    rules = builtin_catalogue().rules
+    text = _doc()
+    assert f"at least {rules.break_.min_seconds:,} ({rules.break_.min_minutes} minutes)" in text
+    assert f"less than {rules.break_.less_than_seconds:,} (24 hours)" in text
+    assert f'"min_minutes": {rules.break_.min_minutes}' in text
+    assert f"up to {rules.short_pause.max_seconds // 60} minutes" in text
+
+
+def test_the_doc_says_a_facilitators_return_is_announced_as_the_engine_does() -> None:
+    """Code and doc agree: `participant_back` is sent for a facilitator too (tests/exercises prove the code)."""
+    section = _doc().split("### `participant_back`", 1)[1].split("###", 1)[0]
+    assert "a partner or the facilitator alike" in section

@@ -101,9 +101,9 @@ function coupleCard(couple, state, composer, choice) {
     h("option", { value: "composed", disabled: !composedReady },
       composedReady ? `The plan you're composing: ${composer.title()}` : "The plan you're composing (give it a name and an exercise first)"),
     state.saved.length ? h("optgroup", { label: "Your saved plans" },
-      state.saved.map((p) => h("option", { value: `saved:${p.id}` }, `${p.title} · about ${p.estimated_minutes} min`))) : null,
+      state.saved.map((p) => h("option", { value: `saved:${p.id}` }, `${p.title} · up to ${p.estimated_minutes} min`))) : null,
     h("optgroup", { label: "Built-in plans" },
-      state.builtins.map((p) => h("option", { value: `builtin:${p.id}` }, `${p.title} · about ${p.estimated_minutes} min`))));
+      state.builtins.map((p) => h("option", { value: `builtin:${p.id}` }, `${p.title} · up to ${p.estimated_minutes} min`))));
   const firstSelect = h("select", { name: "first", id: `first-${id}` },
     h("option", { value: "random" }, "Let Duologue choose"),
     couple.partners.map((p) => h("option", { value: p.id }, p.display_name)));
@@ -244,7 +244,7 @@ function buildComposer(state, onChange) {
     try {
       const plan = await api("POST", "/api/facilitator/plans", read());
       state.saved = [plan, ...state.saved.filter((p) => p.id !== plan.id)];
-      status.textContent = `Saved "${plan.title}" (about ${plan.estimated_minutes} minutes). You can pick it when you start a session.`;
+      status.textContent = `Saved "${plan.title}" (up to ${plan.estimated_minutes} minutes). You can pick it when you start a session.`;
       onChange();
     } catch (problem) {
       error.textContent = problem.fields?.length ? problem.fields.map((f) => `${f.field}: ${f.message}`).join(" ") : problem.message;

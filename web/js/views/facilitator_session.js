@@ -195,6 +195,9 @@ function showLive(app, sessionId, info, partners) {
         announce(`${nameOf(d.who)} asked for some space.`);
         break;
       case "space_ended": model.pauses = model.pauses.filter((p) => !(p.kind === "space" && p.who === d.who)); break;
+      // issue 11: a partner's "one moment" (not a break)
+      case "moment_started": model.pauses = [...model.pauses, { kind: "moment", who: d.who, return_at: d.until }]; break;
+      case "moment_ended": model.pauses = model.pauses.filter((p) => !(p.kind === "moment" && p.who === d.who)); break;
       case "participant_away":
         if (model.partners.includes(d.participant)) model.pauses = [...model.pauses, { kind: "away", who: d.participant }];
         break;
@@ -237,6 +240,7 @@ function showLive(app, sessionId, info, partners) {
     const parts = model.pauses.map((p) => h("p", {},
       p.kind === "facilitator" ? "You paused the session. The clock has stopped for both partners."
         : p.kind === "space" ? `${nameOf(p.who)} asked for some space and plans to be back at ${formatClock(p.return_at)}.`
+          : p.kind === "moment" ? `${nameOf(p.who)} asked for one moment (back by ${formatClock(p.return_at)} at the latest).`
           : `${nameOf(p.who)}'s connection dropped. The session waits for them.`));
     pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
   }

@@ -128,7 +128,7 @@ async function renderPractice(area, couple, sessions) {
       h("legend", {}, "Choose a plan"),
       plans.map((plan, index) => h("label", { class: "plan-option" },
         h("input", { type: "radio", name: "plan", value: plan.id, checked: index === 0 }),
-        " ", h("strong", {}, plan.title), ` · about ${plan.estimated_minutes} minutes`,
+        " ", h("strong", {}, plan.title), ` · up to ${plan.estimated_minutes} minutes`, // issue 11: an honest ceiling
         h("span", { class: "hint", style: "display:block" }, plan.description)))),
     h("fieldset", {},
       h("legend", {}, "Who speaks first?"),

@@ -5,8 +5,8 @@ import { LiveConnection } from "../live.js";
 import { inputFor } from "./step_inputs.js";
 import { startBreathingGuide } from "./breathing.js";
 import { confirmDialog, describeAnswer, showTimeLeft, spokenSeconds } from "./live_shared.js";
-
-const SPACE_CHOICES = [10, 20, 30, 45, 60, 90, 120];
+import { buildSpaceDialog, loadRules, momentNotice } from "./pausing.js"; // issue 11: rules-driven breaks, one moment
+import { revealArea, waitingForReveal } from "./reveal.js"; // issue 11: both answer, then both see
 const ENDINGS = {
   completed: "You finished the whole plan together. Well done.",
   ended_early: "The session ended. That's fine: stopping is part of practising.",
@@ -43,7 +43,9 @@ export async function showSession(app, sessionId) {
   const transcriptList = h("ol", { class: "transcript", "aria-live": "polite", "data-testid": "transcript" });
   const spaceButton = h("button", { type: "button", class: "secondary", onclick: () => spaceDialog.showModal() }, "I need space");
   const leaveButton = h("button", { type: "button", class: "quiet", onclick: () => leaveDialog.showModal() }, "Leave");
-  const spaceDialog = buildSpaceDialog((minutes) => act({ type: "ask_space", return_in_seconds: minutes * 60 }));
+  const momentButton = h("button", { type: "button", class: "secondary", onclick: () => act({ type: "one_moment" }) }, "One moment"); // issue 11
+  const spaceDialog = buildSpaceDialog(await loadRules(), (minutes) => act({ type: "ask_space", return_in_seconds: minutes * 60 }));
+  const reveal = revealArea(nameOf); // issue 11
   const leaveDialog = confirmDialog({ id: "leave", title: "Leave the session?", ok: "Leave the session", cancel: "Stay",
     text: "You don't need to give a reason. The session ends for both of you, and each of you keeps a summary." }, () => act({ type: "end" }));
   const timer = h("span", { class: "timer", "aria-hidden": "false" });
@@ -53,12 +55,13 @@ export async function showSession(app, sessionId) {
     h("div", { class: "status-bar" }, connection, presence),
     pauseArea,
     notice,
+    reveal.element,
     stage,
     feedback,
     h("section", { "aria-labelledby": "shared-heading" },
       h("h2", { id: "shared-heading" }, "What's been shared"),
       transcriptList),
-    h("div", { class: "controls" }, spaceButton, leaveButton),
+    h("div", { class: "controls" }, spaceButton, momentButton, leaveButton),
     spaceDialog, leaveDialog);
 
   const live = new LiveConnection(sessionId, { onFrame, onStatus });
@@ -113,6 +116,7 @@ export async function showSession(app, sessionId) {
         stepInfo.set(d.step_no, { title: d.step_title, input: d.input });
         const wasMine = model.step?.acting;
         model.step = d; model.answered = []; model.myAnswerSent = false;
+        reveal.follow(d); // issue 11
         if (d.acting && d.role !== "both" && d.role !== "private") announce(`Your turn. ${d.prompt}`);
         else if (!d.acting && wasMine) announce(`${nameOf(d.speaker)}'s turn. You're listening.`);
         else if (d.acting) announce(d.prompt);
@@ -120,6 +124,7 @@ export async function showSession(app, sessionId) {
       }
       case "answer_shared": addToTranscript({ author: d.author, value: d.value, step_no: d.step_no, step_id: d.step_id, private: false }); break;
       case "answers_revealed":
+        reveal.reveal(d, model.step, me); // issue 11
         for (const [author, value] of Object.entries(d.answers)) addToTranscript({ author, value, step_no: d.step_no, step_id: d.step_id, private: false });
         break;
       case "private_answer_saved": addToTranscript({ author: me, value: d.value, step_no: d.step_no, step_id: d.step_id, private: true }); break;
@@ -157,6 +162,12 @@ export async function showSession(app, sessionId) {
         announce(`${nameOf(d.participant)} lost their connection. We've paused until they're back.`);
         break;
       case "participant_back": model.pauses = model.pauses.filter((p) => !(p.kind === "away" && p.who === d.participant)); break;
+      // issue 11: the short pause, never shown as a break
+      case "moment_started":
+        model.pauses = [...model.pauses, { kind: "moment", who: d.who, return_at: d.until }];
+        announce(d.who === me ? "One moment: the clock has stopped." : `${nameOf(d.who)} asked for one moment.`);
+        break;
+      case "moment_ended": model.pauses = model.pauses.filter((p) => !(p.kind === "moment" && p.who === d.who)); break;
       case "facilitator_paused": model.pauses = [...model.pauses, { kind: "facilitator", who: d.by }]; announce(`${facilitatorName} paused the session.`); break;
       case "facilitator_resumed": model.pauses = model.pauses.filter((p) => p.kind !== "facilitator"); tell(`${facilitatorName} resumed the session.`); break;
       case "session_ended": model.phase = "ended"; model.ended = d; model.step = null; model.pauses = []; announce("The session has ended."); break;
@@ -192,6 +203,7 @@ export async function showSession(app, sessionId) {
     const key = JSON.stringify([model.phase, model.step?.step_no, model.step?.acting, model.myAnswerSent, model.ready, model.phase === "ended" && model.ended?.reason]);
     if (key !== stageKey) { stageKey = key; renderStage(); }
     spaceButton.hidden = model.phase !== "running";
+    momentButton.hidden = model.phase !== "running" || model.pauses.some((p) => p.kind === "moment" && p.who === me); // issue 11
     leaveButton.hidden = model.phase === "ended";
     tick();
   }
@@ -217,6 +229,7 @@ export async function showSession(app, sessionId) {
       }
     }
     if (away) parts.push(h("p", {}, `${nameOf(away.who)}'s connection dropped. We've paused until they're back.`));
+    for (const moment of model.pauses.filter((p) => p.kind === "moment")) parts.push(momentNotice(moment, me, nameOf, act)); // issue 11
     if (held) parts.push(h("p", {}, `${facilitatorName}, your facilitator, has paused the session for a moment. The clock has stopped; nothing is lost.`));
     pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
   }
@@ -257,6 +270,8 @@ export async function showSession(app, sessionId) {
       stopGuide = startBreathingGuide(guide, step, () => live.serverNow());
     } else if (yours && !model.myAnswerSent) {
       stage.append(inputFor(step, (value) => act({ type: "submit", step_no: step.step_no, value })));
+    } else if (yours && model.myAnswerSent && step.role === "both" && step.input.kind === "text" && model.partner && !model.answered.includes(model.partner)) {
+      stage.append(waitingForReveal(info.partner_display_name)); // issue 11
     } else if (yours && model.myAnswerSent) {
       stage.append(h("p", {}, model.partner && !model.answered.includes(model.partner) && step.role !== "speaker" && step.role !== "listener"
         ? `Thank you. Waiting for ${info.partner_display_name}…` : "Thank you."));
@@ -267,21 +282,3 @@ export async function showSession(app, sessionId) {
     showTimeLeft(timer, model.step, live.serverNow());
   }
 }
-
-function buildSpaceDialog(onConfirm) {
-  const select = h("select", { id: "space-minutes", name: "minutes" },
-    SPACE_CHOICES.map((m) => h("option", { value: m, selected: m === 20 }, m < 60 ? `${m} minutes` : `${m / 60} hour${m > 60 ? "s" : ""}`)));
-  const dialog = h("dialog", { "aria-labelledby": "space-title" },
-    h("form", { method: "dialog", class: "stack" },
-      h("h2", { id: "space-title" }, "Take some space"),
-      h("p", {}, "Everything pauses for both of you, and your partner sees when you plan to be back."),
-      h("label", { for: "space-minutes" }, "I'll be back in"),
-      select,
-      h("p", { class: "hint" }, "Twenty minutes or more is best: when feelings run high, the body needs about that long to settle."),
-      h("div", { class: "row" },
-        h("button", { type: "submit", value: "ok" }, "Pause and take space"),
-        h("button", { type: "submit", value: "cancel", class: "secondary" }, "Not now"))));
-  dialog.addEventListener("close", () => { if (dialog.returnValue === "ok") onConfirm(Number(select.value)); });
-  return dialog;
-}
-
