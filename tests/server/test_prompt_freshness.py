@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises.state import decode_state
+from rooms.journal import state_of
 from rooms.models import PracticeSession
 from rooms.timestamps import utcnow
 from tests.helpers import Browser
@@ -47,7 +47,7 @@ async def test_each_new_session_draws_prompts_the_couple_has_not_seen(
         created = await (alex if n % 2 else sam).post("/api/sessions", json={"plan_id": "daily"})
         assert created.status_code == 201, created.text
         row = await _session(db, created.json()["id"])
-        drawn = decode_state(row.state).prompts
+        drawn = state_of(row).prompts
         assert set(drawn) == {"1.share"}  # the daily plan's small-truth starter
         seen.append(drawn["1.share"].id)
         await _close(db, row)
@@ -59,10 +59,10 @@ async def test_a_prompt_seen_more_than_90_days_ago_may_come_back_but_not_a_recen
 ) -> None:
     alex, _ = await couple(new_browser)
     first = await _session(db, (await alex.post("/api/sessions", json={"plan_id": "daily"})).json()["id"])
-    first_prompt = decode_state(first.state).prompts["1.share"].id
+    first_prompt = state_of(first).prompts["1.share"].id
     await _close(db, first, days_ago=91)  # long ago: fresh again, and first in this couple's order
     again = await _session(db, (await alex.post("/api/sessions", json={"plan_id": "daily"})).json()["id"])
-    assert decode_state(again.state).prompts["1.share"].id == first_prompt
+    assert state_of(again).prompts["1.share"].id == first_prompt
     await _close(db, again, days_ago=10)
     third = await _session(db, (await alex.post("/api/sessions", json={"plan_id": "daily"})).json()["id"])
-    assert decode_state(third.state).prompts["1.share"].id != first_prompt
+    assert state_of(third).prompts["1.share"].id != first_prompt
