@@ -61,7 +61,7 @@ from .loading import Catalogue, build_catalogue, parse_exercise, parse_plan
 from .plans import Plan, PlanSpec, build_plan, validate_plan_parameters
 from .schema import ExerciseDefinition
 from .state import SessionState, decode_state, encode_state
-from .summary import Summary, build_summary, summary_to_markdown
+from .summary import Summary, build_summary, keeps_summaries, summary_to_markdown
 from .views import snapshot_for
 
 __all__ = [
@@ -95,6 +95,7 @@ __all__ = [
     "build_catalogue",
     "build_plan",
     "build_summary",
+    "keeps_summaries",
     "choose_first_speaker",
     "decode_intent",
     "decode_state",

@@ -12,7 +12,7 @@ import msgspec
 from .schema import ChoiceInput, ExerciseDefinition, FeelingInput, RatingInput, ReadyInput
 from .state import Answer, SessionState, SpaceRecord
 
-NO_ANSWER = "(no answer in time)"
+NO_ANSWER = "(no answer this time)"
 
 
 class SummaryLine(msgspec.Struct, frozen=True):
@@ -56,6 +56,16 @@ class Summary(msgspec.Struct, frozen=True):
     scores: tuple[ScoreChange, ...]
     spaces: tuple[SpaceRecord, ...]
     private_reflections: tuple[SummaryLine, ...]
+
+
+def keeps_summaries(state: SessionState) -> bool:
+    """Whether an ended session leaves summaries: only one that started (ended in the lobby: nothing to keep)."""
+    return state.phase == "ended" and state.started_at is not None
+
+
+def about_minutes(minutes: int) -> str:
+    """"about 1 minute", "about 12 minutes": the one place the summary's length is put in words."""
+    return f"about {minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def build_summary(state: SessionState, participant: str) -> Summary:
@@ -192,7 +202,7 @@ def summary_to_markdown(summary: Summary) -> str:
     )
     out = [f"# Your session, {day}", ""]
     ending = _ENDINGS.get(summary.end_reason or "", "")
-    out.append(f"{summary.plan_title} · about {summary.minutes} minutes. {ending}")
+    out.append(f"{summary.plan_title} · {about_minutes(summary.minutes)}. {ending}")
     if summary.exercises_done:
         out += ["", "## What you practised", ""] + [f"- {title}" for title in summary.exercises_done]
     if summary.scores:

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises import Event, build_summary, next_wakeup
+from exercises import Event, build_summary, keeps_summaries, next_wakeup
 from exercises.state import SessionState, encode_state
 from exercises.summary import summary_to_markdown
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
@@ -81,7 +81,7 @@ async def commit_transition(
                 at=event.at,
             )
         )
-    if new_state.phase == "ended" and not was_ended:  # every ending, even before the first step
+    if not was_ended and keeps_summaries(new_state):  # a session ended before it started leaves none
         for partner in new_state.partners:
             summary = build_summary(new_state, partner)
             db.add(
