@@ -210,7 +210,7 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     await expect(sam.get_by_text(secret["sam"])).to_be_visible()
     assert secret["alex"] not in await sam.content() and secret["sam"] not in await alex.content()
     await expect(alex.get_by_text("I felt grateful when you made tea without asking.")).to_be_visible()
-    await expect(alex.get_by_role("link", name="Download as Markdown")).to_have_attribute(
+    await expect(alex.get_by_role("link", name="Download a copy (plain text)")).to_have_attribute(
         "href", re.compile(r"/markdown$")
     )
 

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { formatClock, formatDate, h, mount } from "../dom.js";
+import { aboutMinutes, formatClock, formatDate, h, mount } from "../dom.js";
 
 export async function showSummary(app, sessionId) {
   let summary;
@@ -17,12 +17,12 @@ export async function showSummary(app, sessionId) {
       line.timed_out ? h("span", { class: "hint" }, "no answer this time") : line.value)))));
   mount(
     h("h1", {}, `Your session, ${formatDate(summary.started_at || summary.created_at)}`),
-    h("p", {}, `${summary.plan_title} · about ${summary.minutes} minutes.`),
+    h("p", {}, `${summary.plan_title} · ${aboutMinutes(summary.minutes)}.`),
     h("p", {}, h("a", { class: "button secondary", href: `/api/summaries/${sessionId}/markdown`, download: true },
-      "Download as Markdown")),
+      "Download a copy (plain text)")),
     c.exercises_done.length ? [h("h2", {}, "What you practised"), h("ul", {}, c.exercises_done.map((t) => h("li", {}, t)))] : null,
     c.scores.length ? [h("h2", {}, "How you arrived, and how you left"),
-      h("div", { class: "table-wrap", role: "region", "aria-label": "Check-in and check-out scores", tabindex: "0" }, h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Question"), h("th", { scope: "col" }, "You: start"),
+      h("div", { class: "table-wrap", role: "region", "aria-label": "Check-in and check-out scores", tabindex: "0" }, h("table", { class: "summary-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Question"), h("th", { scope: "col" }, "You: start"),
         h("th", { scope: "col" }, "You: end"), h("th", { scope: "col" }, "Partner: start"), h("th", { scope: "col" }, "Partner: end"))),
       h("tbody", {}, c.scores.map((s) => h("tr", {}, h("th", { scope: "row" }, `${s.question} (1–${s.scale})`),
         [s.yours_before, s.yours_after, s.partners_before, s.partners_after].map((v) => h("td", {}, v ?? "–")))))))] : null,
