@@ -64,7 +64,7 @@ def keeps_summaries(state: SessionState) -> bool:
 
 
 def about_minutes(minutes: int) -> str:
-    """"about 1 minute", "about 12 minutes": the one place the summary's length is put in words."""
+    """ "about 1 minute", "about 12 minutes": the one place the summary's length is put in words."""
     return f"about {minutes} minute{'' if minutes == 1 else 's'}"
 
 

@@ -144,7 +144,7 @@ async def test_a_facilitator_paces_a_couples_session_and_each_sees_only_their_pa
         await expect(page.get_by_test_id("open-session")).to_contain_text("Dana, your facilitator")
         await page.get_by_role("link", name="Join the session").click()
         await expect(page.get_by_text("Dana, your facilitator, will start the session")).to_be_visible()
-        await expect(page.get_by_test_id("presence")).to_contain_text("Dana, your facilitator, is here")
+        await expect(page.get_by_test_id("presence")).to_contain_text("Dana (facilitator) is here")
     await expect(dana.get_by_test_id("presence")).to_have_text("Alex is here · Sam is here")
 
     await dana.get_by_label("Who speaks first").select_option(label="Alex")

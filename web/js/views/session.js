@@ -50,6 +50,7 @@ export async function showSession(app, sessionId) {
   const leaveDialog = confirmDialog({ id: "leave", title: "Leave the session?", ok: "Leave the session", cancel: "Stay", text: leaveText },
     () => act({ type: "end" }));
   const timer = h("span", { class: "timer", "aria-hidden": "false" });
+  const controls = h("div", { class: "controls" }, spaceButton, leaveButton);
   // The one place for what needs attention: it stays at the top of the screen however far you've scrolled.
   const status = h("div", { class: "live-status", "data-testid": "live-status" },
     h("div", { class: "status-bar" }, connection, presence), pauseArea, notice);
@@ -62,16 +63,23 @@ export async function showSession(app, sessionId) {
     h("section", { "aria-labelledby": "shared-heading" },
       h("h2", { id: "shared-heading" }, "What's been shared"),
       transcriptList),
-    h("div", { class: "controls" }, spaceButton, leaveButton),
+    controls,
     spaceDialog, leaveDialog);
 
-  const live = new LiveConnection(sessionId, { onFrame, onStatus });
-  live.connect();
-  const ticker = setInterval(tick, 250);
   let stopGuide = null;
   let connState = "connecting";
   let frozenLeft = null; // the time left when our connection dropped: the server pauses soon after, so we stop too
   let aloneSince = Date.now(); // in the lobby, since when the partner has not been here
+  let stageKey = "";
+  // Turn words and the form follow the pause without rebuilding the stage (typed words stay put).
+  let turnLine = null;
+  let turnText = "";
+  let form = null;
+  // How many step starts a notice survives: "moved you on" is about the step that starts right after it.
+  let noticeOutlives = 0;
+  const live = new LiveConnection(sessionId, { onFrame, onStatus });
+  live.connect();
+  const ticker = setInterval(tick, 250);
   app.leave = () => { clearInterval(ticker); stopGuide?.(); live.close(); };
 
   function onStatus(state, message) {
@@ -141,7 +149,7 @@ export async function showSession(app, sessionId) {
         rememberStep(d);
         const wasMine = model.step?.acting;
         model.step = d; model.answered = []; model.myAnswerSent = false;
-        notice.hidden = true; // passing words belong to the step they were about
+        if (noticeOutlives > 0) noticeOutlives -= 1; else notice.hidden = true; // passing words belong to their step
         feedback.hidden = true;
         if (d.acting && d.role !== "both" && d.role !== "private") announce(`Your turn. ${d.prompt}`);
         else if (!d.acting && wasMine) announce(`${nameOf(d.speaker)}'s turn. You're listening.`);
@@ -161,7 +169,7 @@ export async function showSession(app, sessionId) {
         if (model.step) { model.step = { ...model.step, deadline: d.deadline, remaining: d.remaining }; }
         tell(`${facilitatorName} added ${spokenSeconds(d.seconds)} to this step. No rush.`);
         break;
-      case "step_skipped": tell(`${facilitatorName} moved you on to the next step. Nothing you wrote is lost.`); break;
+      case "step_skipped": tell(`${facilitatorName} moved you on to the next step. Nothing you wrote is lost.`, 1); break;
       case "first_speaker_chosen":
         tell(`${facilitatorName} asked ${d.partner === me ? "you" : partnerName} to speak first${model.phase === "lobby" ? "" : " from the next exercise"}.`);
         break;
@@ -202,7 +210,8 @@ export async function showSession(app, sessionId) {
     }
   }
 
-  function tell(text) {
+  function tell(text, outlives = 0) {
+    noticeOutlives = outlives;
     notice.textContent = text;
     notice.hidden = false;
     announce(text);
@@ -236,7 +245,6 @@ export async function showSession(app, sessionId) {
     return { title: "The session has ended", text: "You left the session. That's fine: stopping is part of practising." };
   }
 
-  let stageKey = "";
   function render() {
     const partnerHere = model.partner && model.connected.includes(model.partner);
     const facilitatorHere = model.facilitator && model.connected.includes(model.facilitator);
@@ -244,7 +252,7 @@ export async function showSession(app, sessionId) {
     else if (aloneSince === null) aloneSince = Date.now();
     presence.textContent = [
       model.partner ? (partnerLeft() ? `${partnerName} left the session` : `${partnerName} is ${partnerHere ? "here" : "not connected"}`) : "",
-      model.facilitator ? `${facilitatorName}, your facilitator, ${facilitatorHere ? "is here" : "isn't here right now"}` : "",
+      model.facilitator ? `${facilitatorName} (facilitator) ${facilitatorHere ? "is here" : "isn't here right now"}` : "",
     ].filter(Boolean).join(" · ");
     renderPause();
     const nudge = model.phase === "lobby" && aloneSince !== null && Date.now() - aloneSince >= nudgeAfter;
@@ -262,11 +270,12 @@ export async function showSession(app, sessionId) {
     tick();
   }
 
-  /** Scroll so that `element` starts just under the status area (which stays at the top). */
+  /** Scroll so that `element` starts just under the status area (which stays at the top), unless it already fits. */
   function bringIntoView(element) {
-    const top = element.getBoundingClientRect().top;
+    const box = element.getBoundingClientRect();
     const covered = status.getBoundingClientRect().bottom;
-    if (top < covered || top > window.innerHeight * 0.5) window.scrollBy({ top: top - covered - 8, behavior: "instant" });
+    const free = window.innerHeight - controls.getBoundingClientRect().height;
+    if (box.top < covered || box.bottom > free) window.scrollBy({ top: box.top - covered - 4, behavior: "instant" });
   }
 
   function renderPause() {
@@ -301,15 +310,11 @@ export async function showSession(app, sessionId) {
     pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
   }
 
-  // Turn words and the form follow the pause without rebuilding the stage (typed words stay put).
-  let turnLine = null;
-  let turnText = "";
-  let form = null;
   function updatePausedState() {
     const paused = isPaused();
     if (turnLine) {
       turnLine.replaceChildren(h("span", { "aria-hidden": "true" }, paused ? "❚❚ " : model.step?.acting ? "▶ " : "◇ "),
-        paused ? "Paused. Your turn carries on when you're both back." : turnText);
+        paused ? "Paused for now. You'll carry on from here when you're both back." : turnText);
       turnLine.classList.toggle("yours", !paused && Boolean(model.step?.acting));
     }
     if (paused) feedback.hidden = true; // an error from before a pause is no longer true after it
@@ -321,7 +326,7 @@ export async function showSession(app, sessionId) {
     const words = model.transcript.filter((a) => a.author === model.partner && a.exercise_index === step.exercise_index
       && a.round === step.round && typeof a.value === "string" && stepInfo.get(a.step_no)?.input?.kind === "text");
     if (!words.length) return null;
-    return h("figure", { class: "partner-words", "data-testid": "partner-words" },
+    return h("figure", { class: "partner-words", "data-testid": "partner-words", tabindex: "0" }, // it may scroll: reachable by keyboard
       h("figcaption", {}, `${partnerName} said:`),
       words.slice(-WORDS_SHOWN).map((a) => h("blockquote", {}, a.value)));
   }
@@ -359,10 +364,11 @@ export async function showSession(app, sessionId) {
             : `${nameOf(step.role === "listener" ? step.speaker : step.listener)}'s turn. You're the ${step.role}.`;
     turnLine = h("p", { class: `turn${yours ? " yours" : ""}`, "data-testid": "turn" });
     stage.replaceChildren(
-      h("p", { class: "hint" }, `${step.exercise_title} · round ${step.round} of ${step.rounds} · ${step.step_title}`),
+      h("div", { class: "step-line" },
+        h("p", { class: "hint" }, `${step.exercise_title} · round ${step.round} of ${step.rounds} · ${step.step_title}`),
+        h("p", { class: "time-left" }, "Time left: ", timer)),
       turnLine,
-      h("p", { class: "prompt", "data-testid": "prompt" }, step.prompt),
-      h("p", {}, "Time left: ", timer));
+      h("p", { class: "prompt", "data-testid": "prompt" }, step.prompt));
     if (guide) {
       const circle = h("div", { class: "breath", "data-testid": "breathing-guide" });
       stage.append(circle);
