@@ -24,9 +24,7 @@ from tests.e2e.live_helpers import paired_couple
 
 @pytest.fixture(params=backends.BACKENDS)
 def pinging_server(request: pytest.FixtureRequest, tmp_path: Path, postgres_ready: bool) -> Iterator[LiveServer]:
-    env = server_env(
-        request.param, tmp_path, DUOLOGUE_PRESENCE_GRACE_SECONDS="1", DUOLOGUE_WS_PING_SECONDS="1"
-    )
+    env = server_env(request.param, tmp_path, DUOLOGUE_PRESENCE_GRACE_SECONDS="1", DUOLOGUE_WS_PING_SECONDS="1")
     server = LiveServer(port=free_port(), env=env, log_path=tmp_path / "server.log")
     server.start()
     yield server
