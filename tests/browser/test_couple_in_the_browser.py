@@ -200,8 +200,9 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     await alex.get_by_role("button", name="Leave").click()
     await expect(alex.get_by_text("You don't need to give a reason")).to_be_visible()
     await alex.get_by_role("button", name="Leave the session").click()
+    await expect(alex.get_by_role("heading", name="The session has ended")).to_be_visible()
+    await expect(sam.get_by_role("heading", name="Alex left the session")).to_be_visible()
     for page in (alex, sam):
-        await expect(page.get_by_role("heading", name="The session has ended")).to_be_visible()
         await page.get_by_role("link", name="Read your summary").click()
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Your session")
     await check_screen(alex, "12-summary")

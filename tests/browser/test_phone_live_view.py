@@ -321,6 +321,21 @@ async def test_a_phone_that_goes_offline_says_so_and_comes_back_quickly(phone_se
     assert time.monotonic() - back < 2.0, f"reconnecting took {time.monotonic() - back:.1f} s"
     await expect(sam.get_by_test_id("pause-area")).to_be_empty()
     await expect(alex.get_by_test_id("answer-form")).to_be_enabled()
+
+    # --- Breathing together: no "answer" instruction, and the only caption is the word in the circle
+    for _ in range(2):
+        await rate(alex)
+        await rate(sam)
+    guide = sam.get_by_test_id("breathing-guide")
+    await expect(guide).to_be_visible()
+    await expect(sam.get_by_test_id("turn")).to_contain_text("Breathe together")
+    for part in ("turn", "prompt"):
+        assert "answer" not in (await sam.get_by_test_id(part).inner_text()).lower()
+    for _ in range(4):
+        circle_word = await guide.locator(".breath-word").inner_text()
+        assert (await guide.inner_text()).strip() == circle_word  # nothing visible says otherwise
+        await sam.wait_for_timeout(700)
+    await check_screen(sam, "40-phone-breathing")
     assert alex.errors == [] and sam.errors == []
 
 
