@@ -231,11 +231,9 @@ def summary_to_markdown(summary: Summary) -> str:
     if summary.spaces:
         out += ["", "## Breaks", ""]
         for space in summary.spaces:
-            back = f"back at {clock(space.returned_at)}" if space.returned_at is not None else "the session ended first"
-            out.append(
-                f"- {who(space.who)} asked for space at {clock(space.requested_at)}, planning to be back at "
-                f"{clock(space.planned_return_at)}; {back}."
-            )
+            # No scorekeeping: when someone came back is not held against the time they hoped for.
+            back = "and came back" if space.returned_at is not None else "and the session ended during the break"
+            out.append(f"- {who(space.who)} took some space at {clock(space.requested_at)} {back}.")
     if summary.private_reflections:
         out += ["", "## Just for you", "", "Only you can see this part."]
         for line in summary.private_reflections:

@@ -73,7 +73,7 @@ def seconds_left(text: str) -> int:
 
 
 async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any) -> None:
-    alex = await new_person()  # a laptop
+    alex = await new_person(width=1280, height=800)  # a laptop
     sam = await new_person(width=360, height=740)  # a phone
     tag = uuid.uuid4().hex[:8]
     secret = {"alex": f"I was afraid of being a burden {tag}", "sam": f"I was afraid of saying it wrong {tag}"}
@@ -185,6 +185,12 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     # --- Small truths, round 2: Sam speaks, Alex reflects
     await choose(sam, "Tiredness")
     await answer_text(sam, "I felt tired after the long week.")
+    # On the laptop too, Sam's words sit right above Alex's answer box, both in view.
+    for part in (alex.get_by_test_id("partner-words"), alex.get_by_label("Your words")):
+        await expect(part).to_be_visible()
+        box = await part.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+    await expect(alex.get_by_test_id("partner-words")).to_contain_text("Sam said:")
     await answer_text(alex, "You felt worn out by the week.")
     await choose(sam, "Mostly")
 

@@ -82,3 +82,15 @@ def test_minutes_and_missing_answers_in_plain_words():
     text = summary_to_markdown(build_summary(run.state, ANA))
     assert "(no answer this time)" in text
     assert "in time" not in text and " 1 minutes" not in text
+
+
+def test_a_break_is_noted_without_keeping_score():
+    from exercises import AskSpace, ComeBack
+
+    run = Run(plan_of("small_truths"))
+    run.do(BEN, AskSpace(return_in_seconds=1200))
+    run.advance(1500)  # back five minutes after the time Ben said
+    run.do(BEN, ComeBack())
+    text = summary_to_markdown(build_summary(run.state, ANA))
+    assert "Your partner took some space at" in text and "and came back." in text
+    assert "planning" not in text and "late" not in text

@@ -27,8 +27,8 @@ export function summaryBody(c, { me = "You", partner = "Your partner", level = 2
     c.you_shared.length ? [hx(own ? "What you shared, and how it was reflected" : `What ${me} shared, and how it was reflected`), exchanges(c.you_shared)] : null,
     c.partner_shared.length ? [hx(own ? "What your partner shared, and how you reflected it" : `What ${partner} shared, and how ${me} reflected it`), exchanges(c.partner_shared)] : null,
     c.together.length ? [hx("Together"), h("ul", {}, c.together.map((l) => h("li", {}, `${l.label} (${who(l.author)}): ${l.value}`)))] : null,
+    // No scorekeeping: a break is noted kindly, never measured against the time someone hoped to be back.
     c.spaces.length ? [hx("Breaks"), h("ul", {}, c.spaces.map((s) => h("li", {},
-      `${who(s.who)} asked for space at ${formatClock(s.requested_at)}, planning to be back at ${formatClock(s.planned_return_at)}` +
-      (s.returned_at ? `; back at ${formatClock(s.returned_at)}.` : "."))))] : null,
+      `${who(s.who)} took some space at ${formatClock(s.requested_at)} ${s.returned_at ? "and came back" : "and the session ended during the break"}.`)))] : null,
   ];
 }
