@@ -301,6 +301,7 @@ async def test_a_phone_that_goes_offline_says_so_and_comes_back_quickly(phone_se
     await expect(alex.get_by_test_id("connection")).to_have_text("Connected")
 
     # --- Alex's phone loses the network: it says so at once, and its countdown stops
+    await scroll_to_bottom(sam)
     await alex.context.set_offline(True)
     await expect(alex.get_by_test_id("connection")).to_have_text("Reconnecting…", timeout=8_000)
     await expect(alex.locator(".timer")).to_contain_text("(paused)")
@@ -308,6 +309,7 @@ async def test_a_phone_that_goes_offline_says_so_and_comes_back_quickly(phone_se
     # The server stops hearing Alex's pongs, closes the socket, and after the grace period Sam is told.
     await expect(sam.get_by_test_id("pause-area")).to_contain_text("Alex's connection dropped", timeout=15_000)
     await expect(sam.get_by_test_id("pause-area")).to_contain_text("You can wait for Alex, or end the session kindly")
+    await expect_in_view(sam, sam.get_by_role("button", name="End the session"))
     await expect(sam.get_by_test_id("presence")).to_contain_text("Alex is not connected")
     await expect(sam.locator(".timer")).to_contain_text("(paused)")
     await expect(alex.locator(".timer")).to_have_text(frozen)
@@ -392,3 +394,8 @@ async def test_a_session_that_ends_before_it_began_leaves_nothing_behind(phone_s
     await alex.get_by_role("link", name="Home").click()
     await expect(alex.get_by_role("heading", name="Your partner")).to_be_visible()
     await expect(alex.get_by_role("heading", name="For therapists")).to_be_hidden()
+    # Half-typed words never outlive the person who typed them: signing out forgets them.
+    await alex.evaluate(f"sessionStorage.setItem('duologue.draft.{alex_account.id}.{session['id']}.3', 'half')")
+    await alex.get_by_role("button", name="Sign out").click()
+    await expect(alex.get_by_role("link", name="Sign in")).to_be_visible()
+    assert await alex.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('duologue.draft.'))") == []
