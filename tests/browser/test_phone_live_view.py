@@ -397,5 +397,5 @@ async def test_a_session_that_ends_before_it_began_leaves_nothing_behind(phone_s
     # Half-typed words never outlive the person who typed them: signing out forgets them.
     await alex.evaluate(f"sessionStorage.setItem('duologue.draft.{alex_account.id}.{session['id']}.3', 'half')")
     await alex.get_by_role("button", name="Sign out").click()
-    await expect(alex.get_by_role("link", name="Sign in")).to_be_visible()
+    await expect(alex.get_by_role("navigation").get_by_role("link", name="Sign in")).to_be_visible()
     assert await alex.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('duologue.draft.'))") == []
