@@ -322,6 +322,7 @@ async def test_a_phone_that_goes_offline_says_so_and_comes_back_quickly(phone_se
     await expect(alex.get_by_test_id("connection")).to_have_text("Connected", timeout=5_000)
     assert time.monotonic() - back < 2.0, f"reconnecting took {time.monotonic() - back:.1f} s"
     await expect(sam.get_by_test_id("pause-area")).to_be_empty()
+    await expect_in_view(sam, sam.get_by_test_id("facilitator-notice").get_by_text("Alex is back"))
     await expect(alex.get_by_test_id("answer-form")).to_be_enabled()
 
     # --- Breathing together: no "answer" instruction, and the only caption is the word in the circle

@@ -185,7 +185,10 @@ export async function showSession(app, sessionId) {
       case "resume_recorded":
         model.pauses = model.pauses.map((p) => (p.kind === "space" ? { ...p, resumed_by: [...p.resumed_by, d.participant] } : p));
         break;
-      case "space_ended": model.pauses = model.pauses.filter((p) => !(p.kind === "space" && p.who === d.who)); break;
+      case "space_ended":
+        model.pauses = model.pauses.filter((p) => !(p.kind === "space" && p.who === d.who));
+        if (d.who !== me) tell(`${nameOf(d.who)} is back. Welcome back to each other.`);
+        break;
       case "participant_away":
         if (model.facilitator && d.participant === model.facilitator) { // the engine carries on without them
           tell(`${facilitatorName} stepped out for a moment; you can carry on.`);
@@ -196,7 +199,7 @@ export async function showSession(app, sessionId) {
         break;
       case "participant_back":
         model.pauses = model.pauses.filter((p) => !(p.kind === "away" && p.who === d.participant));
-        if (d.participant !== me && d.participant !== model.facilitator) announce(`${nameOf(d.participant)} is back.`);
+        if (d.participant !== me && d.participant !== model.facilitator) tell(`${nameOf(d.participant)} is back. The clock is running again.`);
         break;
       case "facilitator_paused": model.pauses = [...model.pauses, { kind: "facilitator", who: d.by }]; announce(`${facilitatorName} paused the session.`); break;
       case "facilitator_resumed": model.pauses = model.pauses.filter((p) => p.kind !== "facilitator"); tell(`${facilitatorName} resumed the session.`); break;
