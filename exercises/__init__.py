@@ -61,7 +61,7 @@ from .loading import Catalogue, build_catalogue, parse_exercise, parse_plan
 from .plans import Plan, PlanSpec, build_plan, validate_plan_parameters
 from .schema import ExerciseDefinition
 from .state import SessionState, decode_state, encode_state
-from .summary import Summary, build_summary, summary_to_markdown
+from .summary import Summary, build_summary, keeps_summaries, summary_to_markdown
 from .views import snapshot_for
 
 __all__ = [
@@ -99,6 +99,7 @@ __all__ = [
     "decode_intent",
     "decode_state",
     "encode_state",
+    "keeps_summaries",
     "new_session",
     "next_wakeup",
     "on_deadline",

@@ -40,6 +40,7 @@ from .plans import GUIDE_LEAD_SECONDS, Plan, branch_key, loop_seconds, offered_o
 from .prompts import DrawnPrompt
 from .schema import END, ChoiceInput, FeelingInput, GuideInput, RatingInput, ReadyInput, StepDefinition, TextInput
 from .state import ActivePause, Answer, SessionState, SpaceRecord, StepState
+from .text import visible_length
 from .views import announcement, current_step, required_authors, speaker_of
 
 WARNING_SECONDS = 30
@@ -762,7 +763,7 @@ def _validated(spec: Any, value: Value) -> Value:
         if not isinstance(value, str) or not value.strip():
             raise IntentRejected("invalid_value", "Please write a few words first.")
         text = value.strip()
-        if len(text) > spec.max_length:
+        if visible_length(text) > spec.max_length:  # count what people see: an emoji is one
             raise IntentRejected(
                 "text_too_long",
                 f"That's a little long; please keep it under {spec.max_length} "

@@ -14,7 +14,7 @@ from .prompts import DrawnPrompt, slot_key
 from .schema import ChoiceInput, ExerciseDefinition, FeelingInput, RatingInput, ReadyInput
 from .state import Answer, SessionState, SpaceRecord
 
-NO_ANSWER = "(no answer in time)"
+NO_ANSWER = "(no answer this time)"
 
 
 class SummaryLine(msgspec.Struct, frozen=True):
@@ -59,6 +59,16 @@ class Summary(msgspec.Struct, frozen=True):
     scores: tuple[ScoreChange, ...]
     spaces: tuple[SpaceRecord, ...]
     private_reflections: tuple[SummaryLine, ...]
+
+
+def keeps_summaries(state: SessionState) -> bool:
+    """Whether an ended session leaves summaries: only one that started (ended in the lobby: nothing to keep)."""
+    return state.phase == "ended" and state.started_at is not None
+
+
+def about_minutes(minutes: int) -> str:
+    """ "about 1 minute", "about 12 minutes": the one place the summary's length is put in words."""
+    return f"about {minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def build_summary(state: SessionState, participant: str) -> Summary:
@@ -201,7 +211,7 @@ def summary_to_markdown(summary: Summary) -> str:
     )
     out = [f"# Your session, {day}", ""]
     ending = _ENDINGS.get(summary.end_reason or "", "")
-    out.append(f"{summary.plan_title} · about {summary.minutes} minutes. {ending}")
+    out.append(f"{summary.plan_title} · {about_minutes(summary.minutes)}. {ending}")
     if summary.exercises_done:
         out += ["", "## What you practised", ""] + [f"- {title}" for title in summary.exercises_done]
     if summary.scores:
@@ -230,11 +240,9 @@ def summary_to_markdown(summary: Summary) -> str:
     if summary.spaces:
         out += ["", "## Breaks", ""]
         for space in summary.spaces:
-            back = f"back at {clock(space.returned_at)}" if space.returned_at is not None else "the session ended first"
-            out.append(
-                f"- {who(space.who)} asked for space at {clock(space.requested_at)}, planning to be back at "
-                f"{clock(space.planned_return_at)}; {back}."
-            )
+            # No scorekeeping: when someone came back is not held against the time they hoped for.
+            back = "and came back" if space.returned_at is not None else "and the session ended during the break"
+            out.append(f"- {who(space.who)} took some space at {clock(space.requested_at)} {back}.")
     if summary.private_reflections:
         out += ["", "## Just for you", "", "Only you can see this part."]
         for line in summary.private_reflections:

@@ -174,4 +174,19 @@ def snapshot_for(state: SessionState, participant: str, now: float) -> dict[str,
         "paused": state.paused,
         "pauses": [msgspec.to_builtins(p) for p in state.pauses],
         "transcript": [msgspec.to_builtins(a) for a in visible_answers(state, participant)],
+        "steps": step_labels(state, participant),
     }
+
+
+def step_labels(state: SessionState, participant: str) -> dict[str, dict[str, Any]]:
+    """What each step in the visible transcript asked ("How calm", its options and scale), keyed by step number.
+
+    After a reload the client has missed the step announcements, so the snapshot carries what it needs to label
+    every answer exactly as it did live.
+    """
+    labels: dict[str, dict[str, Any]] = {}
+    for answer in visible_answers(state, participant):
+        definition = state.plan.exercises[answer.exercise_index].definition
+        step = definition.step(answer.step_id)
+        labels[str(answer.step_no)] = {"title": step.title, "input": msgspec.to_builtins(step.input)}
+    return labels

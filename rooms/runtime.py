@@ -43,7 +43,7 @@ from exercises import (
 from exercises.intents import SYSTEM
 from exercises.prompts import DrawnPrompt
 from exercises.state import SessionState
-from exercises.summary import summary_to_markdown
+from exercises.summary import keeps_summaries, summary_to_markdown
 from exercises.views import is_away, snapshot_for
 from rooms import journal, messages
 from rooms.cluster import Cluster, LocalCluster, retry_forever
@@ -344,7 +344,7 @@ class LiveRuntime:
             for i, e in enumerate(events)
         ]
         summaries: list[journal.Summary] = []
-        if new_state.phase == "ended" and old.phase != "ended":  # every ending, even before the first step
+        if new_state.phase == "ended" and old.phase != "ended" and keeps_summaries(new_state):
             for partner in new_state.partners:
                 summary = build_summary(new_state, partner)
                 summaries.append(

@@ -39,6 +39,8 @@ def _serve(args: argparse.Namespace) -> int:
         # anything larger is closed by the server with 1009 before it is buffered.
         ws_max_size=HARD_FRAME_LIMIT_BYTES,
         ws_per_message_deflate=False,
+        ws_ping_interval=settings.ws_ping_seconds,  # honoured by websockets-sansio (read in uvicorn 0.54)
+        ws_ping_timeout=settings.ws_ping_seconds,
         proxy_headers=args.proxy_headers,
         workers=args.workers if args.workers > 1 else None,
         log_level=settings.log_level.lower(),

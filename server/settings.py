@@ -49,6 +49,11 @@ class Settings:
     invite_lifetime_hours: int = 72
     presence_grace_seconds: float = 10.0
     abandon_after_minutes: float = 30.0
+    # A socket that leaves a ping unanswered this long after it is sent is closed (so presence notices a
+    # phone that went quiet); pings go out at the same interval.
+    ws_ping_seconds: float = 10.0
+    # In the lobby, how long before we offer a partner something to do while the other hasn't come.
+    lobby_nudge_seconds: float = 120.0
     log_level: str = "INFO"
 
     @property
@@ -77,6 +82,8 @@ class Settings:
             argon2_parallelism=_env_int("DUOLOGUE_ARGON2_PARALLELISM", cls.argon2_parallelism),
             presence_grace_seconds=float(os.environ.get("DUOLOGUE_PRESENCE_GRACE_SECONDS", "10")),
             abandon_after_minutes=float(os.environ.get("DUOLOGUE_ABANDON_AFTER_MINUTES", "30")),
+            ws_ping_seconds=float(os.environ.get("DUOLOGUE_WS_PING_SECONDS", "10")),
+            lobby_nudge_seconds=float(os.environ.get("DUOLOGUE_LOBBY_NUDGE_SECONDS", "120")),
             log_level=os.environ.get("DUOLOGUE_LOG_LEVEL", cls.log_level).upper(),
         )
         return settings.resolved()

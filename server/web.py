@@ -33,8 +33,8 @@ async def app_page() -> File:
 
 
 @get("/api/config", opt=_PUBLIC, tags=["app"], summary="Public settings the web client needs")
-async def public_config(state: State) -> dict[str, str]:
-    return {"help_url": state.settings.help_url}
+async def public_config(state: State) -> dict[str, str | float]:
+    return {"help_url": state.settings.help_url, "lobby_nudge_seconds": state.settings.lobby_nudge_seconds}
 
 
 def web_router() -> Router:

@@ -488,7 +488,13 @@ async def shared_summaries(db: AsyncSession, *, facilitator: User, couple_id: uu
             preface = f"_Shared with you by {partner.display_name}; written to them._\n\n"
             markdown = preface + summary_to_markdown(shared)
             result.append(
-                SharedSummary(partner=partner, session_id=session.id, plan_title=session.plan_title, markdown=markdown)
+                SharedSummary(
+                    partner=partner,
+                    session_id=session.id,
+                    plan_title=session.plan_title,
+                    markdown=markdown,
+                    content=msgspec.to_builtins(shared),
+                )
             )
     return result
 

@@ -112,3 +112,6 @@ class SharedSummary(SQLModel):
     session_id: uuid.UUID
     plan_title: str
     markdown: str
+    content: dict[str, Any] = Field(
+        default_factory=dict, description="the same summary as data (never with private reflections), to render"
+    )

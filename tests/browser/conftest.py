@@ -80,8 +80,9 @@ async def axe_violations(page: Any) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
-async def screenshot(page: Any, name: str) -> Path:
+async def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """A picture of the page; `full_page=False` shows exactly what is in view (the sticky status included)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path), full_page=full_page)
     return path

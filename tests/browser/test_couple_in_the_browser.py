@@ -73,7 +73,7 @@ def seconds_left(text: str) -> int:
 
 
 async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any) -> None:
-    alex = await new_person()  # a laptop
+    alex = await new_person(width=1280, height=800)  # a laptop
     sam = await new_person(width=360, height=740)  # a phone
     tag = uuid.uuid4().hex[:8]
 
@@ -169,6 +169,12 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     # --- Small truths, round 2: Sam speaks, Alex reflects
     await choose(sam, "Tiredness")
     await answer_text(sam, "I felt tired after the long week.")
+    # On the laptop too, Sam's words sit right above Alex's answer box, both in view.
+    for part in (alex.get_by_test_id("partner-words"), alex.get_by_label("Your words")):
+        await expect(part).to_be_visible()
+        box = await part.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+    await expect(alex.get_by_test_id("partner-words")).to_contain_text("Sam said:")
     await answer_text(alex, "You felt worn out by the week.")
     await choose(sam, "Mostly")
 
@@ -178,14 +184,15 @@ async def test_a_couple_practises_the_daily_plan_in_two_browsers(new_person: Any
     await alex.get_by_role("button", name="Leave").click()
     await expect(alex.get_by_text("You don't need to give a reason")).to_be_visible()
     await alex.get_by_role("button", name="Leave the session").click()
+    await expect(alex.get_by_role("heading", name="The session has ended")).to_be_visible()
+    await expect(sam.get_by_role("heading", name="Alex left the session")).to_be_visible()
     for page in (alex, sam):
-        await expect(page.get_by_role("heading", name="The session has ended")).to_be_visible()
         await page.get_by_role("link", name="Read your summary").click()
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Your session")
     await check_screen(alex, "12-summary")
     await check_screen(sam, "13-summary-phone", phone=True)
     await expect(alex.get_by_text("I felt grateful when you made tea without asking.")).to_be_visible()
-    await expect(alex.get_by_role("link", name="Download as Markdown")).to_have_attribute(
+    await expect(alex.get_by_role("link", name="Download a copy (plain text)")).to_have_attribute(
         "href", re.compile(r"/markdown$")
     )
 

@@ -144,7 +144,7 @@ async def test_a_facilitator_paces_a_couples_session_and_each_sees_only_their_pa
         await expect(page.get_by_test_id("open-session")).to_contain_text("Dana, your facilitator")
         await page.get_by_role("link", name="Join the session").click()
         await expect(page.get_by_text("Dana, your facilitator, will start the session")).to_be_visible()
-        await expect(page.get_by_test_id("presence")).to_contain_text("Dana, your facilitator, is here")
+        await expect(page.get_by_test_id("presence")).to_contain_text("Dana (facilitator) is here")
     await expect(dana.get_by_test_id("presence")).to_have_text("Alex is here · Sam is here")
 
     await dana.get_by_label("Who speaks first").select_option(label="Alex")
@@ -255,7 +255,16 @@ async def test_a_facilitator_paces_a_couples_session_and_each_sees_only_their_pa
     await expect(summaries.get_by_text("Sam's summary: A short practice")).to_be_visible()
     await expect(summaries).to_contain_text("Alex hasn't shared summaries with you")
     await summaries.get_by_text("Sam's summary: A short practice").click()
-    await expect(summaries.locator("pre")).to_contain_text(shared)
+    # Rendered for reading: headings and a table, the partners by name, times in Dana's time zone.
+    sams = summaries.get_by_role("region", name="Sam's summary")
+    await expect(sams).to_contain_text(shared)
+    await expect(sams.get_by_role("heading", name="How they arrived, and how they left")).to_be_visible()
+    await expect(sams.get_by_role("table")).to_be_visible()
+    await expect(sams.get_by_role("columnheader", name="Sam: start")).to_be_visible()
+    await expect(sams.get_by_role("columnheader", name="Alex: start")).to_be_visible()
+    await expect(sams).not_to_contain_text("Your partner")
+    await expect(sams).not_to_contain_text("UTC")
+    assert await summaries.locator("pre").count() == 0
     assert secret not in await dana.content()
 
     # --- Alex says yes too: Dana reads Alex's summary, but never Alex's private reflection inside it

@@ -149,6 +149,9 @@ async def test_a_facilitator_paces_a_session_and_partners_cannot(shared_server: 
     assert {s_["partner"]["id"] for s_ in shared} == {alex.id}
     assert "Sam is grateful for the walk." in str(shared)
     assert secret not in str(shared)
+    # The same summary as data, for the facilitator's screen to render: still without the private part.
+    [content] = [s_["content"] for s_ in shared]
+    assert content["participant"] == alex.id and content["private_reflections"] == []
 
 
 async def test_unlinking_closes_the_facilitators_connection_at_once(shared_server: LiveServer) -> None:

@@ -72,7 +72,7 @@ def test_the_markdown_is_warm_and_plain_and_holds_only_your_own_private_words():
     ):
         assert heading in text
     assert "Ana's private note." in text and "Ben's private note." not in text
-    assert "Your partner asked for space" in text
+    assert "Your partner took some space at" in text
     ben = summary_to_markdown(build_summary(run.state, BEN))
     assert "Ben's private note." in ben and "Ana's private note." not in ben
 

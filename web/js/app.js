@@ -1,6 +1,7 @@
 // Bootstraps the app: who is signed in, the page for the current path, and links that stay in the app.
 import { api } from "./api.js";
 import { h } from "./dom.js";
+import { clearDrafts } from "./drafts.js";
 import { showAuth } from "./views/auth.js";
 import { showFacilitatorDashboard } from "./views/facilitator.js";
 import { showFacilitatorInvite } from "./views/facilitator_invite.js";
@@ -59,7 +60,7 @@ export function renderNav() {
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
-      h("span", { class: "hint" }, `Signed in as ${app.me.display_name}`),
+      h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),
       h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out")].filter(Boolean));
   } else {
     nav.replaceChildren(
@@ -70,6 +71,7 @@ export function renderNav() {
 
 async function signOut() {
   await api("DELETE", "/api/session").catch(() => {});
+  clearDrafts(); // half-typed answers never outlive the person who typed them
   app.me = null;
   navigate("/");
 }

@@ -77,3 +77,29 @@ export function showFieldErrors(form, error) {
   if (first) first.focus();
   return Boolean(first);
 }
+
+/** "about 1 minute", "about 12 minutes". */
+export function aboutMinutes(minutes) {
+  return `about ${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/**
+ * Copy text for someone; returns what to tell them. On a plain-http address (or when the browser refuses)
+ * nothing can be copied for them: select the text instead and say how to copy it. Never claims "copied" untruly.
+ */
+export async function copyText(text, shownIn) {
+  try {
+    if (!window.isSecureContext || !navigator.clipboard) throw new Error("no clipboard here");
+    await navigator.clipboard.writeText(text);
+    return "Copied. You can paste it in a message now.";
+  } catch {
+    if (shownIn) {
+      const range = document.createRange();
+      range.selectNodeContents(shownIn);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    return "We couldn't copy it for you here. The link is selected: copy it with Ctrl+C (⌘C on a Mac), or press and hold it on a phone.";
+  }
+}

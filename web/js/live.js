@@ -1,4 +1,6 @@
 // One websocket to a live session: resumes from the last event seen, drops duplicates, reconnects by itself.
+// It is honest about the connection: a socket that stops answering pings (a phone that went offline
+// still looks "open") is treated as dropped, and it comes back as soon as the network does.
 
 const FINAL_CLOSE_CODES = new Map([
   [4401, "Please sign in again to rejoin."],
@@ -7,6 +9,9 @@ const FINAL_CLOSE_CODES = new Map([
 ]);
 
 const REVOKED_MESSAGE = "The couple has ended your access to this session.";
+export const PING_EVERY_MS = 10000; // ask the server for a pong this often...
+export const PONG_WITHIN_MS = 5000; // ...and count the connection as dropped when none comes back in time
+const RETRY_DELAYS_MS = [250, 1000, 2000, 4000, 8000]; // then every 8 s; "online" retries at once
 
 export class LiveConnection {
   constructor(sessionId, { onFrame, onStatus }) {
@@ -21,6 +26,11 @@ export class LiveConnection {
     this.closedOnPurpose = false;
     this.revoked = false; // the couple ended this facilitator's access; never reconnect
     this.retryTimer = null;
+    this.pongTimer = null;
+    this.onOnline = () => { if (!this.isOpen()) this.retryNow(); };
+    this.onOffline = () => this.dropped(); // the browser knows the network is gone: no need to wait for a ping
+    window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
   }
 
   get url() {
@@ -33,17 +43,53 @@ export class LiveConnection {
     return Date.now() / 1000 + this.serverOffset;
   }
 
+  isOpen() {
+    return this.ws?.readyState === WebSocket.OPEN && !this.ws.dead;
+  }
+
   connect() {
+    clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.closedOnPurpose || this.revoked) return;
     this.onStatus(this.attempt ? "reconnecting" : "connecting");
     const ws = new WebSocket(this.url);
     this.ws = ws;
-    ws.addEventListener("open", () => { this.attempt = 0; this.onStatus("open"); });
-    ws.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
-    ws.addEventListener("close", (event) => this.closed(event));
+    // Every handler checks it still belongs to the current socket: a dead one may close long after.
+    ws.addEventListener("open", () => {
+      if (ws !== this.ws) return;
+      this.attempt = 0;
+      this.onStatus("open");
+      this.startPinging();
+    });
+    ws.addEventListener("message", (message) => { if (ws === this.ws) this.receive(JSON.parse(message.data)); });
+    ws.addEventListener("close", (event) => { if (ws === this.ws) this.closed(event); });
+  }
+
+  startPinging() {
     clearInterval(this.pinger);
-    this.pinger = setInterval(() => this.send({ type: "ping" }).catch(() => {}), 20000);
+    this.pinger = setInterval(() => this.ping(), PING_EVERY_MS);
+  }
+
+  ping() {
+    if (!this.isOpen() || this.pongTimer) return;
+    this.pongTimer = setTimeout(() => { this.pongTimer = null; this.dropped(); }, PONG_WITHIN_MS);
+    this.send({ type: "ping" }).then(() => { clearTimeout(this.pongTimer); this.pongTimer = null; }, () => {});
+  }
+
+  /** The connection is gone even if the socket does not know it yet: let it go and reconnect. */
+  dropped() {
+    const ws = this.ws;
+    if (!ws || ws.dead || this.closedOnPurpose) return;
+    ws.dead = true;
+    try { ws.close(); } catch { /* already closing */ }
+    this.closed({ code: 1006 });
+  }
+
+  retryNow() {
+    if (this.closedOnPurpose || this.revoked) return;
+    if (this.ws && !this.ws.dead && this.ws.readyState === WebSocket.CONNECTING) return;
+    this.attempt = Math.max(this.attempt, 1);
+    this.connect();
   }
 
   receive(frame) {
@@ -65,6 +111,9 @@ export class LiveConnection {
 
   closed(event) {
     clearInterval(this.pinger);
+    clearTimeout(this.pongTimer);
+    this.pongTimer = null;
+    this.ws = null;
     for (const { reject } of this.pending.values()) reject({ code: "disconnected", message: "The connection dropped. Please try again." });
     this.pending.clear();
     if (this.closedOnPurpose) return;
@@ -78,7 +127,7 @@ export class LiveConnection {
     }
     this.attempt += 1;
     this.onStatus("reconnecting");
-    const delay = Math.min(10000, 500 * 2 ** Math.min(this.attempt - 1, 5));
+    const delay = RETRY_DELAYS_MS[Math.min(this.attempt - 1, RETRY_DELAYS_MS.length - 1)];
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
@@ -86,7 +135,7 @@ export class LiveConnection {
   /** Send a message; resolves with the server's ack (or pong), rejects with its error frame. */
   send(message) {
     return new Promise((resolve, reject) => {
-      if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+      if (!this.isOpen()) {
         reject({ code: "disconnected", message: "Reconnecting… please try again in a moment." });
         return;
       }
@@ -98,8 +147,11 @@ export class LiveConnection {
 
   close() {
     this.closedOnPurpose = true;
+    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
     clearInterval(this.pinger);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.pongTimer);
     this.retryTimer = null;
     this.ws?.close();
   }

@@ -4,7 +4,8 @@ import { h } from "../dom.js";
 export function startBreathingGuide(container, step, serverNow) {
   const word = h("span", { class: "breath-word" }, "Get ready");
   const circle = h("div", { class: "breath-circle", "aria-hidden": "true" }, word);
-  const spoken = h("p", { "aria-live": "polite", class: "hint" });
+  // For screen readers only: the visible caption is the word in the circle, so the two can never disagree.
+  const spoken = h("p", { "aria-live": "polite", class: "visually-hidden" });
   container.replaceChildren(circle, spoken);
   const cycle = step.inhale_seconds + step.exhale_seconds;
   let lastPhase = "";

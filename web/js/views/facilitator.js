@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { formatDate, h, mount } from "../dom.js";
 import { therapistCard } from "./facilitator_links.js";
+import { summaryBody } from "./summary_body.js";
 
 const POLL_MS = 5000;
 const ENDINGS = { completed: "completed", ended_early: "ended early", abandoned: "left unfinished" };
@@ -81,6 +82,10 @@ async function createInvite(out) {
   }
 }
 
+function otherName(couple, partner) {
+  return couple.partners.find((p) => p.id !== partner.id)?.display_name ?? "their partner";
+}
+
 function names(couple) {
   return couple.partners.map((p) => p.display_name).join(" and ");
 }
@@ -89,7 +94,7 @@ function sessionList(title, sessions, linkText) {
   if (!sessions.length) return null;
   return [h("h4", {}, title), h("ul", { class: "summary-list" }, sessions.map((s) => h("li", {},
     h("a", { href: `/facilitator/session/${s.id}`, "data-link": true }, `${linkText}: ${s.plan_title}`),
-    h("span", { class: "hint" }, `, ${formatDate(s.started_at || s.created_at)}${s.end_reason ? ` · ${ENDINGS[s.end_reason] || ""}` : ""}`))))];
+    h("span", { class: "hint" }, `, ${formatDate(s.started_at || s.created_at)}${s.end_reason ? ` · ${s.started_at ? ENDINGS[s.end_reason] || "" : "closed before it began"}` : ""}`))))];
 }
 
 function coupleCard(couple, state, composer, choice) {
@@ -152,7 +157,9 @@ function coupleCard(couple, state, composer, choice) {
     couple.partners.map((p) => (byPartner.get(p.id).length
       ? byPartner.get(p.id).map((s) => h("details", { class: "shared-summary" },
         h("summary", {}, `${p.display_name}'s summary: ${s.plan_title}`),
-        h("pre", { class: "markdown", tabindex: "0", "aria-label": `${p.display_name}'s summary` }, s.markdown)))
+        h("div", { class: "shared-summary-body", "aria-label": `${p.display_name}'s summary`, role: "region" },
+          h("p", { class: "hint" }, `Shared with you by ${p.display_name}; written to them. Times are in your time zone.`),
+          summaryBody(s.content, { me: p.display_name, partner: otherName(couple, p), level: 5, own: false }))))
       : h("p", { class: "hint" }, `${p.display_name} hasn't shared summaries with you (or has none yet). It's their choice.`))));
 
   return h("article", { class: "card stack", "aria-labelledby": headingId, "data-testid": "couple" },

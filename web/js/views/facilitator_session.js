@@ -326,7 +326,8 @@ async function showRecord(app, sessionId, info, partners) {
   const couple = partners.map((p) => p.display_name).join(" and ");
   mount(
     h("h1", {}, `Your record: ${info?.plan_title || record.session.plan_title}${couple ? ` with ${couple}` : ""}`),
-    h("p", {}, `${formatDate(record.session.started_at || record.session.created_at)}. ${ENDINGS[record.session.end_reason] || ""}`),
+    h("p", {}, `${formatDate(record.session.started_at || record.session.created_at)}. ${record.session.started_at
+      ? ENDINGS[record.session.end_reason] || "" : "The session closed before it began."}`),
     h("p", { class: "hint" }, "What you saw: what the partners shared with each other and how the session was paced. Private reflections are never part of it."),
     h("div", { class: "columns" },
       h("section", { "aria-labelledby": "timeline-heading" },

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { formatDate, h, mount } from "../dom.js";
+import { aboutMinutes, formatDate, h, mount } from "../dom.js";
 
 const ENDINGS = { completed: "completed", ended_early: "ended early", abandoned: "left unfinished" };
 
@@ -10,6 +10,6 @@ export async function showHistory() {
     summaries.length
       ? h("ul", { class: "summary-list" }, summaries.map((s) => h("li", { class: "card" },
         h("a", { href: `/summary/${s.session_id}`, "data-link": true }, `${s.plan_title}, ${formatDate(s.started_at || s.created_at)}`),
-        h("span", { class: "hint", style: "display:block" }, `About ${s.minutes} minutes · ${ENDINGS[s.end_reason] || ""}`))))
+        h("span", { class: "hint", style: "display:block" }, `${aboutMinutes(s.minutes).replace("about", "About")} · ${ENDINGS[s.end_reason] || ""}`))))
       : h("p", {}, "No sessions yet. When you finish one, your own summary will be kept here."));
 }

@@ -1,6 +1,6 @@
 import { api } from "../api.js";
 import { navigate } from "../app.js";
-import { field, formatDate, h, mount } from "../dom.js";
+import { copyText, field, formatDate, h, mount } from "../dom.js";
 import { renderFacilitators, therapistCard } from "./facilitator_links.js";
 
 const POLL_MS = 4000;
@@ -29,6 +29,7 @@ export async function showHome(app) {
   async function refresh() {
     couple = await api("GET", "/api/couple").catch(() => null);
     renderPartner(partnerArea, couple, refresh);
+    therapistArea.hidden = Boolean(couple?.partner); // once paired, a partner's home is about the two of them
     await refreshFacilitators();
     const sessions = await api("GET", "/api/sessions").catch(() => []);
     const key = JSON.stringify(sessions.map((s) => [s.id, s.status]));
@@ -82,15 +83,16 @@ function renderPartner(area, couple, refresh) {
 async function createInvite(out) {
   try {
     const invite = await api("POST", "/api/invites");
+    const linkShown = h("a", { href: invite.link, "data-testid": "invite-link", class: "break" }, invite.link);
+    const copied = h("p", { role: "status", "data-testid": "copy-result" });
     const copy = h("button", { type: "button", class: "secondary", onclick: async () => {
-      await navigator.clipboard?.writeText(invite.link).catch(() => {});
-      copy.textContent = "Link copied";
+      copied.textContent = await copyText(invite.link, linkShown);
     } }, "Copy the link");
     out.replaceChildren(h("div", { class: "stack" },
       h("p", {}, "Send this link to your partner, or read them the code. It works once, for 72 hours."),
       h("p", {}, "Code: ", h("span", { class: "code", "data-testid": "invite-code" }, invite.code)),
-      h("p", {}, "Link: ", h("a", { href: invite.link, "data-testid": "invite-link" }, invite.link)),
-      copy,
+      h("p", {}, "Link: ", linkShown),
+      copy, copied,
       h("button", { type: "button", class: "quiet", onclick: async () => {
         await api("DELETE", `/api/invites/${invite.code}`).catch(() => {});
         out.replaceChildren(h("p", {}, "That invite is cancelled."));

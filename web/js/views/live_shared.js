@@ -28,7 +28,7 @@ export function confirmDialog({ id, title, text, ok, cancel }, onConfirm) {
   const dialog = h("dialog", { "aria-labelledby": `${id}-title` },
     h("form", { method: "dialog", class: "stack" },
       h("h2", { id: `${id}-title` }, title),
-      h("p", {}, text),
+      text instanceof Node ? text : h("p", {}, text),
       h("div", { class: "row" },
         h("button", { type: "submit", value: "ok" }, ok),
         h("button", { type: "submit", value: "cancel", class: "secondary" }, cancel))));

@@ -1,22 +1,56 @@
 // The right control for each kind of step input, all labelled and usable with the keyboard alone.
 import { h } from "../dom.js";
+import { readDraft, saveDraft } from "../drafts.js";
+import { visibleLength } from "../text_count.js";
 
 let counter = 0;
+const NEARLY = 0.9; // from 90 % of the limit, say so before it is reached
 
-export function inputFor(step, submit) {
+/**
+ * A form for one step. `draft` (a sessionStorage key) keeps half-typed words across a reload or reconnect.
+ * The form has `setPaused(bool)`: while the session is paused nothing in it can be used.
+ */
+export function inputFor(step, submit, { draft = null } = {}) {
   const spec = step.input;
   const id = `answer-${step.step_no}-${++counter}`;
   const error = h("p", { class: "field-error", id: `${id}-error`, role: "alert", hidden: true });
   const send = h("button", { type: "submit" }, spec.kind === "ready" ? spec.label || "I'm ready" : "Send");
   let read;
   let control;
+  let problem = () => null; // words for why this can't be sent yet, or null
+  let sent = () => {};
 
   if (spec.kind === "text") {
-    const box = h("textarea", { id, name: "answer", maxlength: spec.max_length, "aria-describedby": `${id}-count ${id}-error`, required: true });
-    const count = h("p", { class: "hint", id: `${id}-count` }, `0 of ${spec.max_length} characters`);
-    box.addEventListener("input", () => { count.textContent = `${box.value.length} of ${spec.max_length} characters`; });
+    // No maxlength: the browser would cut a paste silently (and count an emoji as two). We count what people see.
+    const box = h("textarea", { id, name: "answer", "aria-describedby": `${id}-count ${id}-error`, required: true });
+    const count = h("p", { class: "hint", id: `${id}-count`, "data-testid": "char-count", "aria-live": "polite" });
+    const showCount = () => {
+      const n = visibleLength(box.value.trim());
+      const over = n - spec.max_length;
+      count.classList.toggle("warn", n >= spec.max_length * NEARLY);
+      if (over > 0) {
+        count.textContent = `${n} of ${spec.max_length} characters: ${over} over the limit. Nothing has been cut; please shorten it a little before sending.`;
+        box.setAttribute("aria-invalid", "true");
+      } else {
+        count.textContent = n >= spec.max_length * NEARLY
+          ? `${n} of ${spec.max_length} characters: nearly at the limit.` : `${n} of ${spec.max_length} characters`;
+        box.removeAttribute("aria-invalid");
+      }
+    };
+    if (draft) box.value = readDraft(draft);
+    showCount();
+    box.addEventListener("input", () => {
+      showCount();
+      if (draft) saveDraft(draft, box.value);
+      if (!error.hidden && !problem()) error.hidden = true;
+    });
     control = [h("label", { for: id }, "Your words"), box, count];
     read = () => box.value.trim() || null;
+    problem = () => {
+      const over = visibleLength(box.value.trim()) - spec.max_length;
+      return over > 0 ? `That's ${over} character${over === 1 ? "" : "s"} over the limit of ${spec.max_length}. Small pieces are easier to hear.` : null;
+    };
+    sent = () => { if (draft) saveDraft(draft, ""); };
   } else if (spec.kind === "feeling" || spec.kind === "choice") {
     const legend = spec.kind === "feeling" ? "Pick a feeling" : "Choose one";
     control = h("fieldset", {}, h("legend", {}, legend),
@@ -42,17 +76,29 @@ export function inputFor(step, submit) {
   }
 
   const form = h("form", { class: "card stack", "data-testid": "answer-form", "data-step": step.step_no }, control, error, send);
+  let paused = false;
+  let sending = false;
+  const refresh = () => {
+    for (const element of form.elements) element.disabled = paused || (sending && element === send);
+    form.dataset.paused = String(paused);
+  };
+  form.setPaused = (value) => { paused = value; if (paused) error.hidden = true; refresh(); };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (paused || sending) return;
     const value = read();
-    if (value === null) {
-      error.textContent = spec.kind === "text" ? "Please write a few words first." : "Please choose one first.";
+    const why = value === null ? (spec.kind === "text" ? "Please write a few words first." : "Please choose one first.") : problem();
+    if (why) {
+      error.textContent = why;
       error.hidden = false;
       return;
     }
-    send.disabled = true;
+    sending = true;
+    refresh();
     const ack = await submit(value);
-    if (!ack) send.disabled = false;
+    sending = false;
+    if (ack) sent();
+    refresh();
   });
   return form;
 }
