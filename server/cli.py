@@ -60,6 +60,24 @@ def _db(args: argparse.Namespace) -> int:
         migrate.current(settings.database_url)
     elif args.action == "revision":
         migrate.make_revision(settings.database_url, args.message)
+    elif args.action == "backup":
+        return _backup(settings, args.file)
+    return 0
+
+
+def _backup(settings: Settings, file: str | None) -> int:
+    from pathlib import Path
+
+    from server.backup import backup_sqlite, sqlite_path
+
+    if sqlite_path(settings.database_url) is None:
+        print("duologue: for PostgreSQL use pg_dump (see docs/operations.md).", file=sys.stderr)
+        return 2
+    if not file:
+        print("duologue: name the file to write, e.g. `duologue db backup backups/duologue.db`.", file=sys.stderr)
+        return 2
+    size = backup_sqlite(settings.database_url, Path(file))
+    print(f"Backed up the database to {file} ({size:,} bytes).")
     return 0
 
 
@@ -83,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="manage the database")
-    db.add_argument("action", choices=["upgrade", "current", "revision"])
+    db.add_argument("action", choices=["upgrade", "current", "revision", "backup"])
+    db.add_argument("file", nargs="?", help="with `backup`: the file to write (SQLite)")
     db.add_argument("-m", "--message", default="change", help="revision message (with `revision`)")
     db.set_defaults(handler=_db)
     return parser

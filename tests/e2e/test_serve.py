@@ -1,5 +1,6 @@
 """`duologue serve` as a new user runs it: a real process, real sockets, migrations applied by itself."""
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -64,3 +65,25 @@ def test_several_workers_are_refused_without_the_scaled_mode(tmp_path: Path) -> 
     )
     assert done.returncode == 2
     assert "--workers needs the scaled mode" in done.stderr and "PostgreSQL" in done.stderr
+
+
+def test_a_backup_taken_while_serving_holds_the_accounts(live_server: LiveServer, tmp_path: Path) -> None:
+    if "DATABASE_URL" in live_server.env:
+        return  # PostgreSQL is backed up with pg_dump (docs/operations.md)
+    email = random_email()
+    with httpx.Client(base_url=live_server.url) as client:
+        client.get("/healthz")
+        client.post(
+            "/api/accounts",
+            json={"email": email, "display_name": "Robin", "password": DEFAULT_PASSWORD},
+            headers={"x-csrf-token": client.cookies["duologue_csrf"]},
+        )
+    target = tmp_path / "backups" / "duologue.db"
+    done = subprocess.run(
+        [DUOLOGUE, "db", "backup", str(target)], env=live_server.env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Backed up the database" in done.stdout
+    assert target.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM user WHERE email = ?", (email,)).fetchone() == (1,)
