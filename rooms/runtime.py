@@ -632,10 +632,11 @@ class LiveRuntime:
         self.rooms[session_id] = room
         if room.state.phase == "ended":
             return room
-        connected = room.connected()
-        for participant in room.participants:
-            if participant not in connected and not is_away(room.state, participant):
-                self._start_grace(room, participant)  # they may be reconnecting to another process right now
+        if room.state.phase == "running":  # in the lobby, someone absent is simply not here yet
+            connected = room.connected()
+            for participant in room.participants:
+                if participant not in connected and not is_away(room.state, participant):
+                    self._start_grace(room, participant)  # they may be reconnecting to another process now
         self._schedule(room)
         return room
 

@@ -260,3 +260,12 @@ async def test_a_takeover_waits_the_grace_period_before_marking_anyone_away(harn
         assert watcher.events("participant_away")[-1]["data"]["participant"] == b
     finally:
         await fresh.close()
+
+
+async def test_nobody_is_marked_away_in_a_lobby_they_have_not_joined_yet(harness: Harness) -> None:
+    session_id, a, _b = await harness.new_session()
+    watcher = FakeSocket(a)
+    await harness.runtime.attach(session_id, watcher, None)
+    harness.clock.advance(harness.config.grace_seconds * 3)
+    await harness.settle()
+    assert "participant_away" not in watcher.names() and "paused" not in watcher.names()
