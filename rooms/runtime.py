@@ -182,6 +182,7 @@ class LiveRuntime:
         self.timers = Timers(clock, self.config.max_nap_seconds)
         self.writer = journal.JournalWriter(engine, self._on_durable, max_pending_events=self.config.max_pending_events)
         self._loading: dict[uuid.UUID, asyncio.Future[Room | None]] = {}
+        self._owners: dict[uuid.UUID, str] = {}  # who runs sessions we forward to (dropped when they stop)
         self._requests: dict[int, asyncio.Future[messages.Reply]] = {}
         self._request_ids = itertools.count(1)
         self._tasks: list[asyncio.Task[None]] = []
@@ -288,8 +289,9 @@ class LiveRuntime:
                     return await self._apply_and_wait(room, participant, intent)
                 except _NotOwner:
                     continue
-            owner = await self.cluster.owner(session_id)
+            owner = await self._owner_of(session_id)
             if owner is None or owner == self.cluster.proc_id:
+                self._owners.pop(session_id, None)
                 continue  # free (its owner just left): take it on the next turn
             request = next(self._request_ids)
             message = messages.Forward(
@@ -297,6 +299,7 @@ class LiveRuntime:
             )
             reply = await self._ask(owner, request, messages.encode(message))
             if reply is None or reply.code == "not_owner":
+                self._owners.pop(session_id, None)
                 await asyncio.sleep(0.2)  # the owner is changing hands
                 continue
             if reply.ok:
@@ -486,8 +489,9 @@ class LiveRuntime:
                 if refusal:
                     raise TooManyConnections()
                 return room.connected()
-            owner = await self.cluster.owner(session_id)
+            owner = await self._owner_of(session_id)
             if owner is None or owner == self.cluster.proc_id:
+                self._owners.pop(session_id, None)
                 continue
             request = next(self._request_ids)
             message = messages.Attach(
@@ -495,6 +499,7 @@ class LiveRuntime:
             )
             reply = await self._ask(owner, request, messages.encode(message))
             if reply is None or reply.code == "not_owner":
+                self._owners.pop(session_id, None)
                 await asyncio.sleep(0.2)
                 continue
             if reply.code == "too_many_connections":
@@ -690,6 +695,16 @@ class LiveRuntime:
 
     # ================================================================== between processes
 
+    async def _owner_of(self, session_id: uuid.UUID) -> str | None:
+        owner = self._owners.get(session_id)
+        if owner is None:
+            owner = await self.cluster.owner(session_id)
+            if owner is not None and owner != self.cluster.proc_id:
+                if len(self._owners) > 100_000:
+                    self._owners.clear()
+                self._owners[session_id] = owner
+        return owner
+
     async def _ask(self, proc: str, request: int, data: bytes) -> messages.Reply | None:
         future: asyncio.Future[messages.Reply] = asyncio.get_running_loop().create_future()
         self._requests[request] = future
@@ -731,6 +746,7 @@ class LiveRuntime:
         elif isinstance(message, messages.Released):
             for session in message.sessions:
                 session_id = uuid.UUID(session)
+                self._owners.pop(session_id, None)
                 if session_id in self.local and session_id not in self.rooms:
                     self._spawn(self._room_if_mine(session_id))
 

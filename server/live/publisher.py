@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from rooms.cluster import Cluster, LocalCluster, RedisCluster
 from rooms.journal import StoredEvent
@@ -37,5 +37,7 @@ class ProtocolCodec:
 
 def build_cluster(settings: Settings) -> Cluster:
     if settings.redis_url and not settings.uses_sqlite:
-        return RedisCluster(Redis.from_url(settings.redis_url), f"{settings.redis_namespace}:live")
+        # A blocking pool: under a burst, a command waits for a connection instead of failing at once.
+        pool = BlockingConnectionPool.from_url(settings.redis_url, max_connections=64, timeout=10)
+        return RedisCluster(Redis(connection_pool=pool), f"{settings.redis_namespace}:live")
     return LocalCluster()

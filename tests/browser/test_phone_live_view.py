@@ -325,23 +325,6 @@ async def test_a_phone_that_goes_offline_says_so_and_comes_back_quickly(phone_se
     await expect_in_view(sam, sam.get_by_test_id("facilitator-notice").get_by_text("Alex is back"))
     await expect(alex.get_by_test_id("answer-form")).to_be_enabled()
 
-    # --- Breathing together: no "answer" instruction, and the only caption is the word in the circle
-    for _ in range(2):
-        await rate(alex)
-        await rate(sam)
-    guide = sam.get_by_test_id("breathing-guide")
-    await expect(guide).to_be_visible()
-    await expect(sam.get_by_test_id("turn")).to_contain_text("Breathe together")
-    for part in ("turn", "prompt"):
-        assert "answer" not in (await sam.get_by_test_id(part).inner_text()).lower()
-    for _ in range(4):
-        captions = await guide.evaluate(
-            """g => [...g.querySelectorAll('*')].filter(e => !e.children.length && e.textContent.trim()
-                 && e.getBoundingClientRect().width > 2).map(e => e.textContent.trim())"""
-        )
-        assert captions == [await guide.locator(".breath-word").inner_text()], captions  # one caption: the circle's
-        await sam.wait_for_timeout(700)
-    await check_screen(sam, "40-phone-breathing")
     assert alex.errors == [] and sam.errors == []
 
 
@@ -400,3 +383,30 @@ async def test_a_session_that_ends_before_it_began_leaves_nothing_behind(phone_s
     await alex.get_by_role("button", name="Sign out").click()
     await expect(alex.get_by_role("navigation").get_by_role("link", name="Sign in")).to_be_visible()
     assert await alex.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('duologue.draft.'))") == []
+
+
+async def test_breathing_together_shows_one_caption_and_asks_for_no_answer(
+    phone_server: LiveServer, phone: Any
+) -> None:
+    alex_account, sam_account = await paired_couple(phone_server.url)
+    session = await alex_account.start_session("when_hard", first_speaker="me")  # it opens with the guide
+    alex, sam = await phone(alex_account), await phone(sam_account)
+    for page in (alex, sam):
+        await page.goto(f"/session/{session['id']}")
+    for page in (alex, sam):
+        await page.get_by_role("button", name="Now is a good time").click()
+    # No "answer" instruction, and the only caption is the word in the circle
+    guide = sam.get_by_test_id("breathing-guide")
+    await expect(guide).to_be_visible()
+    await expect(sam.get_by_test_id("turn")).to_contain_text("Breathe together")
+    for part in ("turn", "prompt"):
+        assert "answer" not in (await sam.get_by_test_id(part).inner_text()).lower()
+    for _ in range(4):
+        captions = await guide.evaluate(
+            """g => [...g.querySelectorAll('*')].filter(e => !e.children.length && e.textContent.trim()
+                 && e.getBoundingClientRect().width > 2).map(e => e.textContent.trim())"""
+        )
+        assert captions == [await guide.locator(".breath-word").inner_text()], captions  # one caption: the circle's
+        await sam.wait_for_timeout(700)
+    await check_screen(sam, "40-phone-breathing")
+    assert alex.errors == [] and sam.errors == []
