@@ -23,6 +23,7 @@ from exercises import IntentRejected
 from rooms.fanout import personal_channel
 from rooms.runtime import BadSequence, LiveRuntime, SessionNotFound
 from server.accounts.sessions import retrieve_user
+from server.accounts.signout import close_when_signed_out  # [issue 9 hook]
 from server.live import service
 from server.live.protocol import (
     CLOSE_NOT_SIGNED_IN,
@@ -134,7 +135,11 @@ async def live_session(
     try:
         await runtime.connect(session_id, participant)
         await send_catch_up(connection, runtime, session_id, participant, socket.query_params.get("since"))
-        async with subscriber.run_in_background(connection.forward, join=False):
+        # [issue 9 hook] the socket closes (4410 signed_out) when the sign-in that opened it ends.
+        async with (
+            close_when_signed_out(socket, channels, user.id),
+            subscriber.run_in_background(connection.forward, join=False),
+        ):
             await receive_loop(connection, runtime, session_id, participant)
     except WebSocketDisconnect:
         pass
