@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.accounts import deletion, export, service
-from server.accounts.sessions import current_session_id, start_session
+from server.accounts.sessions import current_session_id, keep_session, start_session
 from server.accounts.signout import announce_sign_out, announce_sign_out_everywhere, end_other_sign_ins
 from server.accounts.throttle import too_many
 from server.errors import ApiError
@@ -139,8 +139,8 @@ class AccountController(Controller):
         user = await service.change_password(
             db, user=request.user, current=data.current_password, new=data.new_password, passwords=state.passwords
         )
-        # This device stays signed in, under a new session id and the new generation.
-        await start_session(request, user, request.app.stores.get("sessions"))
+        # This device stays signed in (its sockets too), under the new generation.
+        keep_session(request, user)
         await announce_sign_out_everywhere(channels, user.id, keep_session_id=current_session_id(request))
 
     @get(

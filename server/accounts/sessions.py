@@ -53,6 +53,12 @@ async def start_session(connection: ASGIConnection[Any, Any, Any, Any], user: Us
     return session_id
 
 
+def keep_session(connection: ASGIConnection[Any, Any, Any, Any], user: User) -> None:
+    """Keep this device signed in (same id, same start) under the account's new sign-in generation."""
+    session = dict(connection.scope.get("session") or {})
+    connection.set_session({**session, "generation": user.sign_in_generation})
+
+
 def current_session_id(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     """The id this request's sign-in is stored under (the rotated one right after signing in)."""
     return connection.scope.get("state", {}).get(_ROTATED_ID_KEY) or connection.cookies.get(SESSION_COOKIE)
