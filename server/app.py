@@ -28,7 +28,7 @@ from server.live.endpoint import live_session
 from server.live.publisher import ChannelsPublisher, build_channels
 from server.pairing.controller import PairingController
 from server.security.counters import build_counter
-from server.security.headers import security_headers_middleware
+from server.security.headers import add_security_headers
 from server.security.hosts import trusted_hosts_middleware
 from server.security.same_site import same_site_middleware
 from server.settings import Settings
@@ -96,12 +96,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             web_router(),
         ],
         plugins=[channels],
-        # Outermost first: headers on every answer, then the Host check, then the same-site check.
-        middleware=[
-            security_headers_middleware,
-            trusted_hosts_middleware(settings),
-            same_site_middleware(settings),
-        ],
+        # The Host check, then the same-site check, before any handler runs.
+        middleware=[trusted_hosts_middleware(settings), same_site_middleware(settings)],
+        before_send=[add_security_headers],
         dependencies={"db": Provide(provide_db_session)},
         state=state,
         stores=stores,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -28,25 +28,14 @@ def _is_api(path: str) -> bool:
     return path.startswith("/api/") or path == "/api"
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        no_store = _is_api(scope.get("path", ""))
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers: list[Any] = [
-                    h for h in message.get("headers", []) if h[0].lower() != b"cache-control" or not no_store
-                ]
-                present = {h[0].lower() for h in headers}
-                headers += [h for h in SECURITY_HEADERS if h[0] not in present]
-                if no_store:
-                    headers.append((b"cache-control", b"no-store"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """A `before_send` hook: it sees every answer, the router's own 404s and 405s included."""
+    if message["type"] != "http.response.start":
+        return
+    no_store = _is_api(scope.get("path", ""))
+    headers: list[Any] = [h for h in message.get("headers", []) if not (no_store and h[0].lower() == b"cache-control")]
+    present = {h[0].lower() for h in headers}
+    headers += [h for h in SECURITY_HEADERS if h[0] not in present]
+    if no_store:
+        headers.append((b"cache-control", b"no-store"))
+    message["headers"] = headers
