@@ -99,3 +99,23 @@ async def test_nothing_here_stays_a_404_with_headers(new_browser: Callable[[], A
     visitor = await new_browser()
     response = await visitor.get("/api/nothing")
     assert response.status_code == 404 and "content-security-policy" in response.headers
+
+
+async def test_database_errors_never_quote_the_parameters(tmp_path: Any) -> None:
+    """hide_parameters: an error's text (which may reach a log) names the statement, never the values."""
+    from sqlalchemy import text
+
+    from server.db import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    marker = "secret-words-of-someone"
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT * FROM no_such_table WHERE x = :x"), {"x": marker})
+    except Exception as exc:
+        assert marker not in str(exc)
+        assert "hidden" in str(exc)
+    else:
+        raise AssertionError("the statement should have failed")
+    finally:
+        await engine.dispose()
