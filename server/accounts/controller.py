@@ -47,6 +47,15 @@ def _signed_in(request: Request[Any, Any, Any], user: User, status_code: int) ->
     return Response(UserPublic.model_validate(user, from_attributes=True), status_code=status_code, cookies=[cookie])
 
 
+async def _admit_password_check(request: Request[User, Any, Any], state: State) -> None:
+    """Confirming with the current password counts as a sign-in attempt: a borrowed, signed-in device
+    must not become a way to guess the password."""
+    state.passwords.reserve()
+    verdict = await state.throttle.admit_sign_in(email=request.user.email, address=client_address(request))
+    if verdict.blocked:
+        raise too_many(verdict, "Too many password attempts. Please wait a little and try again.")
+
+
 class AccountController(Controller):
     path = "/api"
     tags = ["accounts"]
@@ -62,6 +71,7 @@ class AccountController(Controller):
     async def register(
         self, request: Request[Any, Any, Any], data: UserCreate, db: AsyncSession, state: State
     ) -> Response[UserPublic]:
+        state.passwords.reserve()
         verdict = await state.throttle.admit_sign_up(address=client_address(request))
         if verdict.blocked:
             raise too_many(verdict, "Many accounts were made from here just now. Please try again later.")
@@ -83,6 +93,7 @@ class AccountController(Controller):
         self, request: Request[Any, Any, Any], data: SignIn, db: AsyncSession, state: State
     ) -> Response[UserPublic]:
         email, address = normalise_email(data.email), client_address(request)
+        state.passwords.reserve()  # "busy" first: a refusal that is not the person's fault must not count
         verdict = await state.throttle.admit_sign_in(email=email, address=address)
         if verdict.blocked:
             raise too_many(verdict, "Too many sign-in attempts. Please wait a little and try again.")
@@ -136,6 +147,7 @@ class AccountController(Controller):
         state: State,
         channels: ChannelsPlugin,
     ) -> None:
+        await _admit_password_check(request, state)
         user = await service.change_password(
             db, user=request.user, current=data.current_password, new=data.new_password, passwords=state.passwords
         )
@@ -171,6 +183,7 @@ class AccountController(Controller):
         state: State,
         channels: ChannelsPlugin,
     ) -> None:
+        await _admit_password_check(request, state)
         await service.check_password(db, user=request.user, password=data.password, passwords=state.passwords)
         await deletion.delete_account(db, state.live_runtime, channels, user=request.user)
         request.clear_session()

@@ -159,3 +159,31 @@ def test_the_hashing_pool_is_sized_to_the_cores() -> None:
 
 
 _ = httpx  # the Browser's client type
+
+
+async def test_guessing_the_current_password_while_signed_in_is_throttled(browser: Browser) -> None:
+    await browser.sign_up()
+    for _ in range(5):
+        wrong = await browser.post("/api/me/delete", json={"password": "is it this one?"})
+        assert wrong.status_code == 403
+    refused = await browser.post(
+        "/api/me/password", json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert refused.status_code == 429 and error_code(refused) == "too_many_attempts"
+    assert (await browser.get("/api/me")).status_code == 200  # still signed in, account untouched
+
+
+async def test_a_busy_answer_does_not_count_against_the_person(
+    browser: Browser, new_browser: Callable[[], Any]
+) -> None:
+    email = random_email()
+    await browser.sign_up(email=email)
+    passwords = browser.app.state.passwords
+    other = await new_browser()
+    passwords._in_flight = passwords.capacity
+    try:
+        for _ in range(8):
+            assert (await other.sign_in(email)).status_code == 429
+    finally:
+        passwords._in_flight = 0
+    assert (await other.sign_in(email)).status_code == 200
