@@ -81,6 +81,9 @@ async def retrieve_user(session: dict[str, Any], connection: ASGIConnection[Any,
         key = uuid.UUID(user_id)
     except ValueError:
         return None
+    if "signed_in_at" not in session:
+        # A sign-in made before lifetimes were recorded: its 30 days start now (an upgrade signs nobody out).
+        session["signed_in_at"] = time.time()
     async with connection.app.state.db_sessions() as db:
         user = await db.get(User, key)
     absolute_seconds = connection.app.state.settings.session_absolute_days * 24 * 3600

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
+from litestar.stores.redis import RedisStore
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
@@ -187,3 +189,19 @@ async def test_a_busy_answer_does_not_count_against_the_person(
     finally:
         passwords._in_flight = 0
     assert (await other.sign_in(email)).status_code == 200
+
+
+async def test_a_sign_in_from_before_lifetimes_were_recorded_still_works(browser: Browser, settings: Settings) -> None:
+    """Upgrading signs nobody out: an older stored session (no start time, no generation) stays valid."""
+    await browser.sign_up()
+    store = browser.app.stores.get("sessions")
+    if settings.redis_url:  # the app's Redis client belongs to the app's loop: use one of our own
+        store = RedisStore.with_client(url=settings.redis_url, namespace=settings.redis_namespace).with_namespace(
+            "sessions"
+        )
+    session_id = browser.session_cookie()
+    assert session_id is not None
+    raw = await store.get(session_id)
+    stored = json.loads(raw)
+    await store.set(session_id, json.dumps({"user_id": stored["user_id"]}).encode())
+    assert (await browser.get("/api/me")).status_code == 200
