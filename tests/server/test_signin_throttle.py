@@ -1,12 +1,14 @@
 """Throttling: counted before the password is checked, per (email, address), never a lock-out tool."""
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from server.accounts.throttle import Throttle
-from server.security.counters import MemoryCounter
+from server.security.counters import MemoryCounter, RedisCounter
 from server.settings import Settings
+from tests import backends
 from tests.helpers import Browser, error_code, random_email
 
 WRONG = "definitely not it, sorry"
@@ -33,7 +35,7 @@ async def test_five_wrong_passwords_from_one_place_pause_that_place_even_with_th
     assert (await attacker.get("/api/me")).status_code == 401
 
 
-async def test_thirty_parallel_guesses_for_one_email_check_at_most_five(
+async def test_thirty_guesses_sent_together_for_one_email_check_at_most_five(
     browser: Browser, new_browser: Callable[[], Any]
 ) -> None:
     email = random_email()
@@ -132,3 +134,15 @@ async def test_invite_codes_are_throttled_per_person(browser: Browser, settings:
         refused = await browser.post(path)
         assert refused.status_code == 429 and error_code(refused) == "too_many_attempts", path
     assert (await browser.get("/api/invites/ABCDE-99999")).status_code == 429
+
+
+async def test_counters_count_every_parallel_hit_exactly_once() -> None:
+    """One atomic increment-with-expiry: a hundred simultaneous hits see 1..100, none lost or doubled."""
+    counters = [MemoryCounter()]
+    if backends.TEST_REDIS_URL:
+        counters.append(RedisCounter(backends.TEST_REDIS_URL, f"duologue-test-{uuid.uuid4().hex[:8]}"))
+    for counter in counters:
+        hits = await asyncio.gather(*(counter.hit("signin:pair:x", 900) for _ in range(100)))
+        assert sorted(h.count for h in hits) == list(range(1, 101)), type(counter).__name__
+        assert all(0 < h.retry_after_seconds <= 900 for h in hits)
+        await counter.close()
