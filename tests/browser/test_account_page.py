@@ -149,3 +149,15 @@ async def test_the_app_runs_under_its_content_security_policy(chromium: Any, web
     await expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert violations == []
     await context.close()
+
+
+async def test_an_open_session_page_says_so_when_its_sign_in_ends(new_person: Any, web_server: Any) -> None:
+    alex, _sam = await paired_couple(web_server.url)
+    session = await alex.start_session("daily")
+    page = await signed_in_page(new_person, alex, width=360, height=740)
+    await page.goto(f"/session/{session['id']}")
+    status = page.get_by_role("status").first
+    await expect(status).to_have_text("Connected")
+    await alex.call("DELETE", "/api/session")  # the same sign-in, signed out from elsewhere
+    await expect(page.get_by_text("You signed out on this device.").first).to_be_visible(timeout=10_000)
+    assert page.errors == []
