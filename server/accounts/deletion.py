@@ -7,6 +7,7 @@ a facilitator's own notes about sessions they ran (those are the facilitator's w
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import msgspec
@@ -16,9 +17,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from exercises.summary import Summary, summary_to_markdown
+from rooms.fanout import personal_channel
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
 from rooms.runtime import LiveRuntime
 from server.facilitation.service import end_facilitation, facilitators_of
+from server.live.protocol import CLOSE_ORIGIN_NOT_ALLOWED, RevokedFrame, encode_frame
 from server.live.service import end_open_sessions
 from server.models import FacilitatorLink, FacilitatorNote, Invite, SavedPlan, SummaryConsent, User
 from server.models.timestamps import utcnow
@@ -30,19 +33,21 @@ UNUSABLE_HASH = "!closed"
 
 
 async def delete_account(db: AsyncSession, runtime: LiveRuntime, channels: ChannelsPlugin, *, user: User) -> None:
-    await _end_live_ties(db, runtime, user)
+    await _end_live_ties(db, runtime, channels, user)
     await _scrub_sessions(db, user)
     await _erase_own_rows(db, user)
     await _tombstone(db, user)
 
 
-async def _end_live_ties(db: AsyncSession, runtime: LiveRuntime, user: User) -> None:
+async def _end_live_ties(db: AsyncSession, runtime: LiveRuntime, channels: ChannelsPlugin, user: User) -> None:
     """As leaving a couple does: open sessions end (summaries are written), facilitation ends, the couple ends."""
     membership = await current_membership(db, user_id=user.id)
     if membership is not None:
-        await end_open_sessions(db, runtime, couple_id=membership.couple_id, user=user)
-        for facilitator_id in await facilitators_of(db, couple_id=membership.couple_id):
-            await end_facilitation(db, runtime, facilitator_id=facilitator_id, couple_id=membership.couple_id, by=user)
+        couple_id = membership.couple_id
+        await end_open_sessions(db, runtime, couple_id=couple_id, user=user)
+        for facilitator_id in await facilitators_of(db, couple_id=couple_id):
+            await end_facilitation(db, runtime, facilitator_id=facilitator_id, couple_id=couple_id, by=user)
+            await _revoke_facilitator_sockets(db, channels, facilitator_id=facilitator_id, couple_id=couple_id)
         await leave_couple(db, user=user)
     # As a facilitator: every couple I am linked with is unlinked, my open sessions with them end.
     links = await db.exec(
@@ -57,6 +62,20 @@ async def _end_live_ties(db: AsyncSession, runtime: LiveRuntime, user: User) -> 
             await db.commit()
         else:
             await end_facilitation(db, runtime, facilitator_id=user.id, couple_id=link.couple_id, by=user)
+
+
+async def _revoke_facilitator_sockets(
+    db: AsyncSession, channels: ChannelsPlugin, *, facilitator_id: uuid.UUID, couple_id: uuid.UUID
+) -> None:
+    """The facilitator's open sockets to the couple's sessions close at once (`revoked`, as after an unlink)."""
+    rows = await db.exec(
+        select(PracticeSession).where(
+            PracticeSession.couple_id == couple_id, PracticeSession.facilitator_id == facilitator_id
+        )
+    )
+    frame = encode_frame(RevokedFrame(code=CLOSE_ORIGIN_NOT_ALLOWED))
+    for row in rows.all():
+        await channels.wait_published(frame, [personal_channel(str(row.id), str(facilitator_id))])
 
 
 def _scrub_value(value: Any) -> Any:

@@ -132,3 +132,19 @@ async def test_deleting_my_account_leaves_nothing_of_mine_readable(shared_server
     invite = await sam.invite()
     await newcomer.accept(invite["code"])
     assert shared_server.process is not None and "Traceback" not in shared_server.log()
+
+
+async def test_deleting_my_account_closes_our_facilitators_connection_at_once(shared_server: LiveServer) -> None:
+    from tests.e2e.test_live_facilitator import linked_trio
+
+    fran, alex, sam, couple_id = await linked_trio(shared_server.url)
+    session = await fran.call("POST", f"/api/facilitator/couples/{couple_id}/sessions", {"plan_id": "deeper"})
+    f = await fran.join(session["id"])
+    s = await sam.join(session["id"])
+    await f.wait_for(lambda: f.snapshot is not None)
+    await alex.call("POST", "/api/me/delete", {"password": DEFAULT_PASSWORD}, expect=204)
+    assert await f.wait_closed() == 4403
+    assert any(frame["type"] == "revoked" for frame in f.frames)
+    await s.wait_event("session_ended")
+    assert (await fran.call("GET", "/api/facilitator/couples")) == []
+    await s.close()
