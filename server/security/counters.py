@@ -44,7 +44,8 @@ class MemoryCounter:
             if len(self._windows) > 100_000:  # a flood of distinct keys must not grow memory forever
                 self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
         self._windows[key] = (count + 1, ends)
-        return Hit(count + 1, max(1, math.ceil(ends - now)))
+        # Rounded to the millisecond first: (now + 900) - now can be 900.0000000001, which would say 901.
+        return Hit(count + 1, max(1, math.ceil(round(ends - now, 3))))
 
     async def reset(self, key: str) -> None:
         self._windows.pop(key, None)
