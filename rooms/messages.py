@@ -63,13 +63,16 @@ class CloseParticipant(_Message, tag="c"):
     frame: bytes | None = None
 
 
-class CloseSignin(_Message, tag="s"):
-    """Broadcast: close every socket opened with this sign-in (signed out, password changed)."""
+class CloseSignins(_Message, tag="s"):
+    """Broadcast: close this person's sockets opened with the sign-in `ended`, or with any sign-in but
+    `keep` (signed out, signed out everywhere, password changed, account deleted)."""
 
-    signin: str
+    participant: str
     code: int
     reason: str
     frame: bytes | None = None
+    ended: str | None = None
+    keep: str | None = None
 
 
 class Released(_Message, tag="l"):
@@ -78,7 +81,7 @@ class Released(_Message, tag="l"):
     sessions: list[str]
 
 
-Message = Forward | Attach | Detach | Reply | Deliver | CloseParticipant | CloseSignin | Released
+Message = Forward | Attach | Detach | Reply | Deliver | CloseParticipant | CloseSignins | Released
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Message)

@@ -271,9 +271,13 @@ class LiveRuntime:
             messages.encode(messages.CloseParticipant(str(session_id), participant, code, reason, frame))
         )
 
-    def close_signin(self, signin: str, code: int, reason: str, frame: bytes | None = None) -> None:
-        """Close every socket opened with this sign-in, on every process (signed out, password changed)."""
-        self.cluster.broadcast(messages.encode(messages.CloseSignin(signin, code, reason, frame)))
+    def close_sign_ins(
+        self, participant: str, code: int, frame: bytes | None, *, ended: str | None = None, keep: str | None = None
+    ) -> None:
+        """Close, on every process, this person's sockets of the sign-in `ended` (or of every sign-in but
+        `keep`; all of them when both are None)."""
+        message = messages.CloseSignins(participant, code, "signed_out", frame, ended=ended, keep=keep)
+        self.cluster.broadcast(messages.encode(message))
 
     # ================================================================== intents
 
@@ -739,9 +743,15 @@ class LiveRuntime:
             for conn in list(self.local.get(uuid.UUID(message.session), {}).values()):
                 if conn.participant == message.participant:
                     conn.close(message.code, message.reason, message.frame)
-        elif isinstance(message, messages.CloseSignin):
+        elif isinstance(message, messages.CloseSignins):
             for conn in list(self._by_id.values()):
-                if conn.signin == message.signin:
+                if conn.participant != message.participant:
+                    continue
+                if message.ended is not None:
+                    ends = conn.signin == message.ended
+                else:
+                    ends = message.keep is None or conn.signin != message.keep
+                if ends:
                     conn.close(message.code, message.reason, message.frame)
         elif isinstance(message, messages.Released):
             for session in message.sessions:

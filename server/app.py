@@ -20,7 +20,7 @@ from rooms.runtime import LiveRuntime, RuntimeConfig
 from server.accounts.controller import AccountController
 from server.accounts.passwords import PasswordService
 from server.accounts.sessions import build_session_auth
-from server.accounts.throttle import SignInThrottle
+from server.accounts.throttle import Throttle
 from server.db import create_engine, provide_db_session, session_factory
 from server.errors import EXCEPTION_HANDLERS
 from server.facilitation.controller import FacilitatorController, PartnerFacilitationController
@@ -29,6 +29,10 @@ from server.live.controller import PracticeController
 from server.live.endpoint import live_session
 from server.live.publisher import ProtocolCodec, build_channels, build_cluster
 from server.pairing.controller import PairingController
+from server.security.counters import build_counter
+from server.security.headers import add_security_headers
+from server.security.hosts import trusted_hosts_middleware
+from server.security.same_site import same_site_middleware
 from server.settings import Settings
 from server.stores import SESSIONS_STORE, build_store_registry
 from server.web import web_router
@@ -49,6 +53,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = (settings or Settings.from_env()).resolved()
     stores = build_store_registry(settings)
     channels = build_channels(settings)
+    counter = build_counter(settings.redis_url, settings.redis_namespace)
+    passwords = PasswordService.with_parameters(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+        workers=settings.password_hash_workers,
+    )
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
@@ -75,24 +86,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await runtime.close()
             await engine.dispose()
+            await counter.close()
+            passwords.close()
 
     state = State(
         {
             "settings": settings,
-            "passwords": PasswordService.with_parameters(
-                time_cost=settings.argon2_time_cost,
-                memory_kib=settings.argon2_memory_kib,
-                parallelism=settings.argon2_parallelism,
-            ),
-            "throttle": SignInThrottle(
-                store=stores.get("signin_throttle"),
-                max_per_email=settings.signin_max_failures_per_email,
-                max_per_address=settings.signin_max_failures_per_address,
-                window_seconds=settings.signin_window_seconds,
-            ),
+            "passwords": passwords,
+            "throttle": Throttle(counter=counter, settings=settings),
         }
     )
-    session_auth = build_session_auth(secure=settings.cookie_secure, exclude=["^/schema"])
+    session_auth = build_session_auth(
+        secure=settings.cookie_secure, exclude=["^/schema"], idle_days=settings.session_idle_days
+    )
     return Litestar(
         route_handlers=[
             healthz,
@@ -104,8 +110,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             live_session,
             web_router(),
         ],
-        # The runtime needs the channels running (its messages to other processes), so it starts after them.
+        # The runtime needs the channels running, so its lifespan is entered after theirs.
         plugins=[channels, _LifespanAfterPlugins(database)],
+        # The Host check, then the same-site check, before any handler runs.
+        middleware=[trusted_hosts_middleware(settings), same_site_middleware(settings)],
+        before_send=[add_security_headers],
         dependencies={"db": Provide(provide_db_session)},
         state=state,
         stores=stores,

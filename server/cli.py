@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from server.settings import Settings
@@ -15,6 +16,8 @@ def _serve(args: argparse.Namespace) -> int:
     from server import migrate
     from server.live.protocol import HARD_FRAME_LIMIT_BYTES
 
+    # The host we were started for is one the app answers to (server/security/hosts.py).
+    os.environ.setdefault("DUOLOGUE_BIND_HOST", args.host)
     settings = Settings.from_env()
     if args.workers > 1 and (settings.uses_sqlite or not settings.redis_url):
         print(

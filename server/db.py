@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -12,12 +13,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 def create_engine(database_url: str) -> AsyncEngine:
+    # hide_parameters: with DEBUG logging (or in an error's text) SQLAlchemy would otherwise print every
+    # bound value: emails, password hashes, private reflections. aiosqlite's own DEBUG log repeats each
+    # statement with its parameters, so it never goes below INFO.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").level))
     if database_url.startswith("sqlite"):
         # A generous busy timeout lets concurrent writers queue instead of failing with "database is locked".
-        engine = create_async_engine(database_url, connect_args={"timeout": 30})
+        engine = create_async_engine(database_url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    return create_async_engine(database_url, pool_pre_ping=True)
+    return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

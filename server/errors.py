@@ -88,6 +88,13 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, RecursionError):
+        # The JSON decoder gives up on very deep nesting (e.g. 1,000 levels of [[[...]]]): bad input, not ours.
+        return Response(
+            error_body("too_deeply_nested", "The request body is nested too deeply to read."),
+            status_code=400,
+            media_type=MediaType.JSON,
+        )
     # Log the type and where it happened, never the message: a database error's message can quote the
     # parameters of the statement, and those may be someone's private words.
     where = "".join(traceback.format_tb(exc.__traceback__))

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_DATA_DIR = "var"
 
@@ -43,9 +44,18 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
-    signin_max_failures_per_email: int = 5
-    signin_max_failures_per_address: int = 20
+    allowed_hosts: tuple[str, ...] = ()
+    bind_host: str = ""
+    signin_max_attempts_per_email_and_address: int = 5
+    signin_max_attempts_per_address: int = 30
+    signin_max_attempts_per_email: int = 100
     signin_window_seconds: int = 15 * 60
+    signup_max_per_address: int = 20
+    invite_accept_max_attempts: int = 10
+    abuse_window_seconds: int = 60 * 60
+    password_hash_workers: int = 0  # 0: sized to the cores (see server/accounts/hashing_pool.py)
+    session_idle_days: float = 14
+    session_absolute_days: float = 30
     invite_lifetime_hours: int = 72
     presence_grace_seconds: float = 10.0
     abandon_after_minutes: float = 30.0
@@ -64,6 +74,18 @@ class Settings:
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def trusted_hosts(self) -> frozenset[str]:
+        """Host names a request may name: configured ones, else the public URL's, the bound host and localhost."""
+        hosts = {h.lower() for h in self.allowed_hosts}
+        if self.public_url:
+            hosts.add((urlsplit(self.public_url).hostname or "").lower())
+        if self.bind_host and self.bind_host not in ("0.0.0.0", "::"):  # noqa: S104  (any address: no name to trust)
+            hosts.add(self.bind_host.lower().strip("[]"))
+        hosts.update({"localhost", "127.0.0.1", "::1"})
+        hosts.discard("")
+        return frozenset(hosts)
+
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("DUOLOGUE_DATA_DIR", DEFAULT_DATA_DIR))
@@ -76,6 +98,14 @@ class Settings:
             cookie_secure=_env_bool("DUOLOGUE_COOKIE_SECURE", False),
             allowed_origins=_env_list("DUOLOGUE_ALLOWED_ORIGINS"),
             public_url=os.environ.get("DUOLOGUE_PUBLIC_URL", "").rstrip("/"),
+            allowed_hosts=_env_list("DUOLOGUE_ALLOWED_HOSTS"),
+            bind_host=os.environ.get("DUOLOGUE_BIND_HOST", ""),
+            password_hash_workers=_env_int("DUOLOGUE_PASSWORD_HASH_WORKERS", 0),
+            signin_max_attempts_per_address=_env_int(
+                "DUOLOGUE_SIGNIN_MAX_PER_ADDRESS", cls.signin_max_attempts_per_address
+            ),
+            signup_max_per_address=_env_int("DUOLOGUE_SIGNUP_MAX_PER_ADDRESS", cls.signup_max_per_address),
+            invite_accept_max_attempts=_env_int("DUOLOGUE_INVITE_MAX_ATTEMPTS", cls.invite_accept_max_attempts),
             help_url=os.environ.get("DUOLOGUE_HELP_URL", cls.help_url),
             argon2_time_cost=_env_int("DUOLOGUE_ARGON2_TIME_COST", cls.argon2_time_cost),
             argon2_memory_kib=_env_int("DUOLOGUE_ARGON2_MEMORY_KIB", cls.argon2_memory_kib),
@@ -97,15 +127,33 @@ class Settings:
         return replace(self, database_url=database_url, secret_key=secret_key)
 
 
+def ensure_private_folder(folder: Path) -> None:
+    """Created (or tightened) to 0700: the folder holds the database, sessions and the secret key."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+
+
 def _ensure_sqlite_folder(database_url: str) -> None:
     path = database_url.split("///", 1)[-1]
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_folder(Path(path).parent)
+        secure_sqlite_files(Path(path))
+
+
+def secure_sqlite_files(database: Path) -> None:
+    """The database and its -wal/-shm files readable by the owner only. SQLite gives the -wal and -shm
+    files the main file's mode, so creating that file 0600 before SQLite does is what matters."""
+    if not database.exists():
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 def _load_or_create_secret(data_dir: Path) -> str:
     """Keep one secret per installation so CSRF tokens survive a restart without configuration."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_folder(data_dir)
     secret_file = data_dir / "secret_key"
     if secret_file.exists():
         return secret_file.read_text().strip()

@@ -18,6 +18,7 @@ APP_PATHS = [
     "/signup",
     "/home",
     "/history",
+    "/account",
     "/invite/{code:str}",
     "/session/{session_id:str}",
     "/summary/{session_id:str}",

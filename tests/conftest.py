@@ -52,6 +52,7 @@ def settings(backend: backends.Backend, tmp_path: Path) -> Settings:
         redis_url=backend.redis_url,
         redis_namespace=backend.redis_namespace,
         secret_key="test-secret-" + "x" * 20,
+        allowed_hosts=("testserver.local",),  # the test client's Host
         **FAST_ARGON2,
     )
 

@@ -1,9 +1,13 @@
-"""Account data functions: small, keyword-only, and free of HTTP."""
+"""Account data functions: small, keyword-only, and free of HTTP.
+
+Password hashing never holds a database connection: every function here ends its transaction
+(returning the connection to the pool) before it asks the hashing pool for anything.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.accounts.passwords import PasswordService
@@ -13,17 +17,25 @@ from server.models.users import UserCreate, UserUpdate, normalise_email
 
 
 async def get_user_by_email(db: AsyncSession, *, email: str) -> User | None:
-    result = await db.exec(select(User).where(User.email == normalise_email(email)))
+    result = await db.exec(select(User).where(User.email == normalise_email(email), col(User.deleted_at).is_(None)))
     return result.first()
 
 
+async def release(db: AsyncSession) -> None:
+    """End the read transaction so its pooled connection is free while we hash (~0.2 s)."""
+    await db.commit()
+
+
 async def create_user(db: AsyncSession, *, data: UserCreate, passwords: PasswordService) -> User:
+    passwords.reserve()
     if await get_user_by_email(db, email=data.email):
         raise _email_taken()
+    await release(db)
+    password_hash = await passwords.hash(data.password)
     user = User(
         email=data.email,
         display_name=data.display_name,
-        password_hash=await passwords.hash(data.password),
+        password_hash=password_hash,
         is_facilitator=data.is_facilitator,
     )
     db.add(user)
@@ -36,7 +48,9 @@ async def create_user(db: AsyncSession, *, data: UserCreate, passwords: Password
 
 
 async def authenticate(db: AsyncSession, *, email: str, password: str, passwords: PasswordService) -> User | None:
+    passwords.reserve()
     user = await get_user_by_email(db, email=email)
+    await release(db)
     if not await passwords.verify(user.password_hash if user else None, password):
         return None
     assert user is not None
@@ -45,6 +59,27 @@ async def authenticate(db: AsyncSession, *, email: str, password: str, passwords
         db.add(user)
         await db.commit()
     return user
+
+
+async def check_password(db: AsyncSession, *, user: User, password: str, passwords: PasswordService) -> None:
+    """For changes that need the current password: 403 when it does not match."""
+    passwords.reserve()
+    fresh = await db.get(User, user.id)
+    await release(db)
+    if fresh is None or not await passwords.verify(fresh.password_hash, password):
+        raise ApiError(403, "wrong_password", "That is not your current password.")
+
+
+async def change_password(db: AsyncSession, *, user: User, current: str, new: str, passwords: PasswordService) -> User:
+    await check_password(db, user=user, password=current, passwords=passwords)
+    new_hash = await passwords.hash(new)
+    fresh = await db.get(User, user.id, with_for_update=True)
+    assert fresh is not None
+    fresh.password_hash = new_hash
+    fresh.sign_in_generation += 1  # every other sign-in ends with the old password
+    db.add(fresh)
+    await db.commit()
+    return fresh
 
 
 async def update_user(db: AsyncSession, *, user: User, changes: UserUpdate) -> User:

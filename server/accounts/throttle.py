@@ -1,13 +1,20 @@
-"""Counts failed sign-ins per email and per client address in a Litestar store (memory or Redis)."""
+"""Who may try to sign in, sign up or use an invite code right now.
+
+Sign-in policy (docs/security.md): attempts are counted before the password is checked, in three
+fixed windows of 15 minutes: 5 per (email, client address), 30 per client address, 100 per email.
+Five wrong passwords from one place therefore stop that place only; the real owner elsewhere still
+gets in, and only a spread-out attack (100 tries from many addresses) pauses the email itself.
+A successful sign-in clears that (email, address) pair and the email's count.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 from dataclasses import dataclass
 
-from litestar.stores.base import Store
+from server.errors import ApiError
+from server.security.counters import AttemptCounter
+from server.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -16,44 +23,50 @@ class ThrottleVerdict:
     retry_after_seconds: int = 0
 
 
+def _hashed(value: str) -> str:
+    # The store (Redis, perhaps shared) never holds a list of email addresses or invite codes.
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
 @dataclass
-class SignInThrottle:
-    store: Store
-    max_per_email: int
-    max_per_address: int
-    window_seconds: int
+class Throttle:
+    counter: AttemptCounter
+    settings: Settings
 
-    async def check(self, *, email: str, address: str, now: float) -> ThrottleVerdict:
-        """Blocked while either key has reached its limit inside the sliding window."""
+    async def _admit(self, limits: list[tuple[str, int]], window: int) -> ThrottleVerdict:
         waits = []
-        for key, limit in self._keys(email, address):
-            failures = await self._recent(key, now)
-            if len(failures) >= limit:
-                # The oldest failure that still counts must age out before one more attempt is allowed.
-                oldest_counting = failures[-limit]
-                waits.append(oldest_counting + self.window_seconds - now)
-        if not waits:
-            return ThrottleVerdict(blocked=False)
-        return ThrottleVerdict(blocked=True, retry_after_seconds=max(1, math.ceil(max(waits))))
+        for key, limit in limits:
+            hit = await self.counter.hit(key, window)
+            if hit.count > limit:
+                waits.append(hit.retry_after_seconds)
+        return ThrottleVerdict(blocked=bool(waits), retry_after_seconds=max(waits, default=0))
 
-    async def record_failure(self, *, email: str, address: str, now: float) -> None:
-        for key, _limit in self._keys(email, address):
-            failures = [*await self._recent(key, now), now]
-            await self.store.set(key, json.dumps(failures[-100:]), expires_in=self.window_seconds)
+    async def admit_sign_in(self, *, email: str, address: str) -> ThrottleVerdict:
+        s = self.settings
+        return await self._admit(
+            [
+                (f"signin:pair:{_hashed(email)}:{address}", s.signin_max_attempts_per_email_and_address),
+                (f"signin:addr:{address}", s.signin_max_attempts_per_address),
+                (f"signin:email:{_hashed(email)}", s.signin_max_attempts_per_email),
+            ],
+            s.signin_window_seconds,
+        )
 
-    async def clear_email(self, email: str) -> None:
-        await self.store.delete(self._email_key(email))
+    async def signed_in(self, *, email: str, address: str) -> None:
+        await self.counter.reset(f"signin:pair:{_hashed(email)}:{address}")
+        await self.counter.reset(f"signin:email:{_hashed(email)}")
 
-    def _keys(self, email: str, address: str) -> list[tuple[str, int]]:
-        return [(self._email_key(email), self.max_per_email), (f"signin:addr:{address}", self.max_per_address)]
+    async def admit_sign_up(self, *, address: str) -> ThrottleVerdict:
+        s = self.settings
+        return await self._admit([(f"signup:addr:{address}", s.signup_max_per_address)], s.abuse_window_seconds)
 
-    @staticmethod
-    def _email_key(email: str) -> str:
-        # Hashed so the store (Redis, perhaps shared) never holds a list of email addresses.
-        return "signin:email:" + hashlib.sha256(email.encode()).hexdigest()
+    async def admit_invite_code(self, *, user_id: str, address: str) -> ThrottleVerdict:
+        s = self.settings
+        limit = s.invite_accept_max_attempts
+        return await self._admit(
+            [(f"invite:user:{user_id}", limit), (f"invite:addr:{address}", limit * 3)], s.abuse_window_seconds
+        )
 
-    async def _recent(self, key: str, now: float) -> list[float]:
-        raw = await self.store.get(key)
-        if raw is None:
-            return []
-        return [t for t in json.loads(raw) if t > now - self.window_seconds]
+
+def too_many(verdict: ThrottleVerdict, message: str) -> ApiError:
+    return ApiError(429, "too_many_attempts", message, headers={"Retry-After": str(verdict.retry_after_seconds)})

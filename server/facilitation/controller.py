@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.facilitation import service
+from server.facilitation.access import authorize_facilitator
 from server.facilitation.shapes import (
     ConsentUpdate,
     FacilitatedCouple,
@@ -30,6 +31,8 @@ from server.models import User
 from server.models.timestamps import utcnow
 from server.openapi import error_responses
 from server.pairing.codes import display_code
+from server.security.guards import throttle_invite_codes
+from server.security.hosts import public_base_url
 
 
 class PartnerFacilitationController(Controller):
@@ -40,6 +43,7 @@ class PartnerFacilitationController(Controller):
 
     @post(
         "/facilitator-invites/{code:str}/accept",
+        guards=[throttle_invite_codes],
         status_code=HTTP_201_CREATED,
         summary="Accept a facilitator's invite for my couple (my partner then confirms)",
         responses=error_responses(401, 403, 404, 409, 410),
@@ -52,6 +56,7 @@ class PartnerFacilitationController(Controller):
 
     @get(
         "/facilitator-invites/{code:str}",
+        guards=[throttle_invite_codes],
         summary="Who sent this facilitator invite (before accepting it)",
         responses=error_responses(401, 404),
     )
@@ -114,7 +119,7 @@ class FacilitatorController(Controller):
     @post("/invites", status_code=HTTP_201_CREATED, summary="Invite a couple", responses=error_responses(401, 403))
     async def invite(self, request: Request[User, Any, Any], db: AsyncSession, state: State) -> FacilitatorInvitePublic:
         link = await service.create_invite(db, facilitator=request.user)
-        base = state.settings.public_url or str(request.base_url).rstrip("/")
+        base = public_base_url(request, state.settings)
         code = display_code(link.code)
         return FacilitatorInvitePublic(code=code, link=f"{base}/facilitator-invite/{code}", expires_at=link.expires_at)
 
@@ -125,8 +130,8 @@ class FacilitatorController(Controller):
     @get(
         "/exercises", summary="Exercises to compose plans from, with their bounds", responses=error_responses(401, 403)
     )
-    async def exercises(self, request: Request[User, Any, Any]) -> list[dict[str, Any]]:
-        service.require_facilitator(request.user)
+    async def exercises(self, request: Request[User, Any, Any], db: AsyncSession) -> list[dict[str, Any]]:
+        await authorize_facilitator(db, request.user)
         return service.exercise_catalogue()
 
     @get("/plans", summary="My saved plans", responses=error_responses(401, 403))

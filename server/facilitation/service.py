@@ -17,6 +17,7 @@ from rooms.catalogue import builtin_catalogue
 from rooms.models import PracticeSession, SessionSummary
 from rooms.runtime import LiveRuntime
 from server.errors import ApiError
+from server.facilitation.access import active_link, authorize_facilitator
 from server.facilitation.shapes import (
     FacilitatedCouple,
     FacilitatedSessionCreate,
@@ -47,11 +48,6 @@ def link_status(link: FacilitatorLink, now: datetime) -> str:
     if link.accepted_at is not None:
         return "awaiting_confirmation"
     return "expired" if link.expires_at <= now else "pending"
-
-
-def require_facilitator(user: User) -> None:
-    if not user.is_facilitator:
-        raise ApiError(403, "not_a_facilitator", "This is for facilitators. You can turn it on in your account.")
 
 
 def _not_found() -> ApiError:
@@ -247,7 +243,7 @@ async def set_consent(db: AsyncSession, *, link_id: uuid.UUID, user: User, share
 
 
 async def create_invite(db: AsyncSession, *, facilitator: User) -> FacilitatorLink:
-    require_facilitator(facilitator)
+    await authorize_facilitator(db, facilitator)
     now = utcnow()
     link = FacilitatorLink(
         facilitator_id=facilitator.id, code=new_code(), created_at=now, expires_at=now + INVITE_LIFETIME
@@ -257,29 +253,14 @@ async def create_invite(db: AsyncSession, *, facilitator: User) -> FacilitatorLi
     return link
 
 
-async def _active_link(db: AsyncSession, *, facilitator_id: uuid.UUID, couple_id: uuid.UUID) -> FacilitatorLink | None:
-    links = await db.exec(
-        select(FacilitatorLink).where(
-            FacilitatorLink.facilitator_id == facilitator_id,
-            FacilitatorLink.couple_id == couple_id,
-            col(FacilitatorLink.confirmed_at).is_not(None),
-            col(FacilitatorLink.unlinked_at).is_(None),
-        )
-    )
-    return links.first()
-
-
 async def require_link(db: AsyncSession, *, facilitator: User, couple_id: uuid.UUID) -> FacilitatorLink:
-    require_facilitator(facilitator)
-    link = await _active_link(db, facilitator_id=facilitator.id, couple_id=couple_id)
-    couple = await db.get(Couple, couple_id)
-    if link is None or couple is None or couple.ended_at is not None:
-        raise _not_found()
-    return link
+    access = await authorize_facilitator(db, facilitator, couple_id=couple_id)
+    assert access.link is not None
+    return access.link
 
 
 async def is_linked(db: AsyncSession, *, facilitator_id: uuid.UUID, couple_id: uuid.UUID) -> bool:
-    return await _active_link(db, facilitator_id=facilitator_id, couple_id=couple_id) is not None
+    return await active_link(db, facilitator_id=facilitator_id, couple_id=couple_id) is not None
 
 
 def _brief(row: PracticeSession) -> SessionBrief:
@@ -293,7 +274,7 @@ async def _partners(db: AsyncSession, couple_id: uuid.UUID) -> list[PartnerBrief
 
 
 async def couples(db: AsyncSession, *, facilitator: User) -> list[FacilitatedCouple]:
-    require_facilitator(facilitator)
+    await authorize_facilitator(db, facilitator)
     links = await db.exec(
         select(FacilitatorLink).where(
             FacilitatorLink.facilitator_id == facilitator.id,
@@ -347,7 +328,7 @@ def compose_plan(compose: PlanCompose, first_speaker: str = "random") -> Plan:
 
 
 async def save_plan(db: AsyncSession, *, facilitator: User, compose: PlanCompose) -> SavedPlanPublic:
-    require_facilitator(facilitator)
+    await authorize_facilitator(db, facilitator)
     plan = compose_plan(compose)
     row = SavedPlan(facilitator_id=facilitator.id, title=compose.title, spec=compose.model_dump())
     db.add(row)
@@ -358,7 +339,7 @@ async def save_plan(db: AsyncSession, *, facilitator: User, compose: PlanCompose
 
 
 async def saved_plans(db: AsyncSession, *, facilitator: User) -> list[SavedPlanPublic]:
-    require_facilitator(facilitator)
+    await authorize_facilitator(db, facilitator)
     rows = (
         await db.exec(
             select(SavedPlan).where(SavedPlan.facilitator_id == facilitator.id).order_by(col(SavedPlan.created_at))
@@ -384,7 +365,7 @@ async def _saved_plan(db: AsyncSession, *, facilitator: User, plan_id: uuid.UUID
 
 
 async def delete_plan(db: AsyncSession, *, facilitator: User, plan_id: uuid.UUID) -> None:
-    require_facilitator(facilitator)
+    await authorize_facilitator(db, facilitator)
     await db.delete(await _saved_plan(db, facilitator=facilitator, plan_id=plan_id))
     await db.commit()
 
@@ -428,11 +409,9 @@ async def start_session(
 
 
 async def _my_facilitated_session(db: AsyncSession, *, facilitator: User, session_id: uuid.UUID) -> PracticeSession:
-    require_facilitator(facilitator)
-    row = await db.get(PracticeSession, session_id)
-    if row is None or row.facilitator_id != facilitator.id:
-        raise _not_found()
-    return row
+    access = await authorize_facilitator(db, facilitator, session_id=session_id)
+    assert access.session is not None
+    return access.session
 
 
 async def add_note(db: AsyncSession, *, facilitator: User, session_id: uuid.UUID, text: str) -> NotePublic:

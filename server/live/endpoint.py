@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import hashlib
 import logging
 import time
 import uuid
@@ -22,6 +21,7 @@ from litestar.exceptions import WebSocketDisconnect
 from exercises import IntentRejected
 from rooms.runtime import BadSequence, Busy, CatchUp, LiveRuntime, RateLimited, SessionNotFound, TooManyConnections
 from server.accounts.sessions import SESSION_COOKIE, retrieve_user
+from server.accounts.signout import sign_in_tag
 from server.live import service
 from server.live.protocol import (
     CLOSE_NOT_SIGNED_IN,
@@ -135,12 +135,6 @@ async def refuse(socket: WebSocket[Any, Any, Any], close_code: int, code: str, m
     await socket.close(code=close_code, reason=code)
 
 
-def signin_key(socket: WebSocket[Any, Any, Any]) -> str | None:
-    """Names the sign-in a socket was opened with (never the cookie itself), so signing out can close it."""
-    cookie = socket.cookies.get(SESSION_COOKIE)
-    return hashlib.sha256(cookie.encode()).hexdigest() if cookie else None
-
-
 @websocket("/api/sessions/{session_id:uuid}/live", opt={"exclude_from_auth": True})
 async def live_session(socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, state: State) -> None:
     settings: Settings = state.settings
@@ -152,7 +146,8 @@ async def live_session(socket: WebSocket[Any, Any, Any], session_id: uuid.UUID, 
     if participant is None:
         return
     await socket.accept()
-    connection = SocketConnection(socket, participant, signin_key(socket))
+    # Known by its sign-in's tag, so signing out (here or everywhere) closes it on whichever process holds it.
+    connection = SocketConnection(socket, participant, sign_in_tag(socket.cookies.get(SESSION_COOKIE)))
     sender: asyncio.Task[None] | None = None
     try:
         # Counted as present first (frames queue from here on), then caught up, then the queue flows.

@@ -23,7 +23,9 @@ CLOSE_SESSION_NOT_FOUND = 4404
 CLOSE_TOO_MANY_CONNECTIONS = 4429
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_TOO_SLOW = 4408
+CLOSE_SIGNED_OUT = 4410  # the sign-in that opened the socket ended (sign-out, password change, deletion)
 CLOSE_CODES = {
+    CLOSE_SIGNED_OUT: "signed_out",
     CLOSE_NOT_SIGNED_IN: "not_signed_in",
     CLOSE_ORIGIN_NOT_ALLOWED: "origin_not_allowed",
     CLOSE_SESSION_NOT_FOUND: "session_not_found",

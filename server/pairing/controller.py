@@ -18,11 +18,13 @@ from server.models.timestamps import utcnow
 from server.openapi import error_responses
 from server.pairing import service
 from server.pairing.codes import display_code
+from server.security.guards import throttle_invite_codes
+from server.security.hosts import public_base_url
 
 
 def _public_invite(request: Request[Any, Any, Any], invite: Invite) -> InvitePublic:
     state: State = request.app.state
-    base = state.settings.public_url or str(request.base_url).rstrip("/")
+    base = public_base_url(request, state.settings)
     return InvitePublic(
         code=display_code(invite.code),
         link=f"{base}/invite/{display_code(invite.code)}",
@@ -52,7 +54,12 @@ class PairingController(Controller):
     async def list_invites(self, request: Request[User, Any, Any], db: AsyncSession) -> list[InvitePublic]:
         return [_public_invite(request, i) for i in await service.list_invites(db, inviter_id=request.user.id)]
 
-    @get("/invites/{code:str}", summary="Look at an invite before accepting it", responses=error_responses(401, 404))
+    @get(
+        "/invites/{code:str}",
+        guards=[throttle_invite_codes],
+        summary="Look at an invite before accepting it",
+        responses=error_responses(401, 404),
+    )
     async def preview_invite(self, code: str, db: AsyncSession) -> InvitePreview:
         invite = await service.find_invite(db, code=code)
         inviter = await db.get(User, invite.inviter_id)
@@ -75,6 +82,7 @@ class PairingController(Controller):
 
     @post(
         "/invites/{code:str}/accept",
+        guards=[throttle_invite_codes],
         status_code=HTTP_201_CREATED,
         summary="Accept my partner's invite",
         responses=error_responses(401, 403, 404, 409, 410),

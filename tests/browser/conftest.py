@@ -57,8 +57,13 @@ def new_person(chromium: Any, web_server: LiveServer, tmp_path: Path) -> Callabl
     """A person on their own device: a separate browser context (own cookies), one page."""
 
     async def make(width: int = 1100, height: int = 900) -> Any:
+        # bypass_csp: the tests inject axe-core as an inline script, which the app's policy forbids (rightly).
+        # test_account_page.py checks with the policy in force that the app itself needs no exception.
         context = await chromium.new_context(
-            base_url=web_server.url, viewport={"width": width, "height": height}, reduced_motion="reduce"
+            base_url=web_server.url,
+            viewport={"width": width, "height": height},
+            reduced_motion="reduce",
+            bypass_csp=True,
         )
         context.set_default_timeout(15_000)
         page = await context.new_page()

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { clearDrafts } from "./drafts.js";
+import { showAccount } from "./views/account.js";
 import { showAuth } from "./views/auth.js";
 import { showFacilitatorDashboard } from "./views/facilitator.js";
 import { showFacilitatorInvite } from "./views/facilitator_invite.js";
@@ -21,6 +22,7 @@ const routes = [
   [/^\/signup$/, () => showAuth(app, "signup")],
   [/^\/home$/, () => showHome(app), true],
   [/^\/history$/, () => showHistory(app), true],
+  [/^\/account$/, () => showAccount(app), true],
   [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
   [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
   [/^\/summary\/([^/]+)$/, (id) => showSummary(app, id), true],
@@ -60,6 +62,7 @@ export function renderNav() {
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
+      h("a", { href: "/account", "data-link": true }, "Your account"),
       h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),
       h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out")].filter(Boolean));
   } else {

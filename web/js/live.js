@@ -6,6 +6,7 @@ const FINAL_CLOSE_CODES = new Map([
   [4401, "Please sign in again to rejoin."],
   [4403, "This page is not allowed to open the session."],
   [4404, "We could not find that session for you."],
+  [4410, "You signed out on this device. Please sign in again to rejoin."],
 ]);
 
 const REVOKED_MESSAGE = "The couple has ended your access to this session.";

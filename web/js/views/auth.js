@@ -47,8 +47,12 @@ export function showAuth(app, mode) {
     }
   });
 
+  // A short word carried over from the page before (e.g. "You've been signed out everywhere.").
+  const carried = sessionStorage.getItem("duologue.notice");
+  sessionStorage.removeItem("duologue.notice");
   mount(
     h("h1", {}, signingUp ? "Create your account" : "Welcome back"),
+    carried ? h("p", { class: "notice", role: "status" }, carried) : null,
     h("div", { class: "card" }, form),
     h("p", {}, signingUp ? "Already have an account? " : "New here? ",
       h("a", { href: signingUp ? "/signin" : "/signup", "data-link": true }, signingUp ? "Sign in" : "Create an account")));

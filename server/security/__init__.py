@@ -1,0 +1,1 @@
+"""Protections around every request: trusted hosts, same-site checks, security headers, throttles."""
