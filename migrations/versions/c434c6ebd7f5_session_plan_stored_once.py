@@ -1,7 +1,7 @@
 """session plan stored once
 
 Revision ID: c434c6ebd7f5
-Revises: c8aa65e2a195
+Revises: 2cdfc8a6ea12
 Create Date: 2026-11-29 01:21:39.224749
 """
 
