@@ -44,6 +44,7 @@ async def test_signing_out_closes_that_sign_ins_socket_and_only_that_one(shared_
         "code": "signed_out",
         "message": laptop_live.frames[-1]["message"],
         "ref": None,
+        "retry_after_ms": None,
     }
     # The phone's own sign-in is untouched: its socket still works.
     assert (await phone_live.intent("ready"))["type"] == "ack"
