@@ -56,8 +56,8 @@ async def phone(chromium: Any, phone_server: LiveServer) -> AsyncIterator[Callab
     """A person on their phone, already signed in as `account`."""
 
     async def make(account: Account, **viewport: int) -> Any:
-        context = await chromium.new_context(
-            base_url=phone_server.url, viewport=viewport or PHONE, reduced_motion="reduce"
+        context = await chromium.new_context(  # bypass_csp: axe-core is injected as an inline script
+            base_url=phone_server.url, viewport=viewport or PHONE, reduced_motion="reduce", bypass_csp=True
         )
         context.set_default_timeout(15_000)
         cookie = account.http.cookies.get("duologue_session")
