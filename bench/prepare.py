@@ -1,0 +1,150 @@
+"""Prepare N couples quickly, through the project's own models and stores.
+
+Accounts are inserted directly (one shared, cheap Argon2 hash: nobody signs in with a password during a
+run), each pair becomes a couple, and each person gets a sign-in session written into the same store the
+server reads (files under the data folder by default, Redis in scaled mode), so a client only needs the
+cookie. Practice sessions are opened with the app's own `open_session`, level by level while the server
+runs, exactly as if someone had pressed "start" (a fresh server then has nothing to recover).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from server.accounts.sessions import RotatingSessionBackend
+from server.db import create_engine, session_factory
+from server.models import Couple, CoupleMember, User
+from server.settings import Settings
+from server.stores import SESSIONS_STORE, build_store_registry
+
+PLAN_ID = "daily"
+SIGN_IN_SECONDS = 14 * 24 * 3600
+_CHUNK = 500
+
+
+@dataclass
+class PreparedCouple:
+    index: int
+    couple_id: uuid.UUID
+    partners: tuple[uuid.UUID, uuid.UUID]
+    cookies: tuple[str, str]
+    session_id: uuid.UUID | None = None
+
+
+def reset_postgres(database_url: str) -> None:
+    """Scaled mode: start from an empty schema (the bench database is the harness's own)."""
+
+    async def drop() -> None:
+        engine = create_async_engine(database_url, poolclass=NullPool)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(drop())
+
+
+async def prepare_couples(settings: Settings, count: int, label: str) -> list[PreparedCouple]:
+    """Insert `count` couples with their sign-in sessions; the database must already be migrated."""
+    password_hash = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(secrets.token_hex(16))
+    engine = create_engine(settings.database_url)
+    factory = session_factory(engine)
+    couples: list[PreparedCouple] = []
+    try:
+        for start in range(0, count, _CHUNK):
+            batch: list[PreparedCouple] = []
+            rows: list[object] = []
+            for i in range(start, min(count, start + _CHUNK)):
+                a, b = (
+                    User(
+                        display_name=f"Bench {i}{side}",
+                        email=f"bench-{label}-{i}{side}@example.org",
+                        password_hash=password_hash,
+                    )
+                    for side in "ab"
+                )
+                couple = Couple()
+                rows += [a, b, couple]
+                batch.append(PreparedCouple(i, couple.id, (a.id, b.id), (secrets.token_hex(32), secrets.token_hex(32))))
+            async with factory() as db:
+                db.add_all(rows)
+                await db.flush()  # users and couples before the members that point at them
+                db.add_all([CoupleMember(couple_id=c.couple_id, user_id=uid) for c in batch for uid in c.partners])
+                await db.commit()
+            couples += batch
+    finally:
+        await engine.dispose()
+    await _write_sign_ins(settings, couples)
+    return couples
+
+
+async def _write_sign_ins(settings: Settings, couples: list[PreparedCouple]) -> None:
+    store = build_store_registry(settings).get(SESSIONS_STORE)
+    try:
+        pending = [
+            store.set(cookie, RotatingSessionBackend.serialize_data({"user_id": str(uid)}), expires_in=SIGN_IN_SECONDS)
+            for c in couples
+            for uid, cookie in zip(c.partners, c.cookies, strict=True)
+        ]
+        for start in range(0, len(pending), _CHUNK):
+            await asyncio.gather(*pending[start : start + _CHUNK])
+    finally:
+        redis = getattr(store, "_redis", None)
+        if redis is not None:
+            await redis.aclose()
+
+
+async def open_sessions(settings: Settings, couples: list[PreparedCouple]) -> None:
+    """Open one practice session (in its lobby) per couple with the app's own code.
+
+    The single call into the live runtime's lifecycle: if that API moves (e.g. into rooms/), change it here.
+    """
+    from rooms.catalogue import builtin_catalogue
+    from server.live.service import open_session
+
+    plan = builtin_catalogue().plans[PLAN_ID]
+    engine = create_engine(settings.database_url)
+    factory = session_factory(engine)
+    limit = asyncio.Semaphore(1 if settings.uses_sqlite else 8)
+
+    async def one(couple: PreparedCouple) -> None:
+        a, b = (str(p) for p in couple.partners)
+        async with limit, factory() as db:
+            row = await open_session(
+                db,
+                couple_id=couple.couple_id,
+                created_by=couple.partners[0],
+                partners=(a, b),
+                plan=plan,
+                first_speaker=a,
+            )
+            couple.session_id = row.id
+
+    try:
+        await asyncio.gather(*(one(c) for c in couples if c.session_id is None))
+    finally:
+        await engine.dispose()
+
+
+def bench_settings(
+    data_dir: Path, database_url: str = "", redis_url: str | None = None, namespace: str = ""
+) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url or f"sqlite+aiosqlite:///{(data_dir / 'duologue.db').as_posix()}",
+        redis_url=redis_url,
+        redis_namespace=namespace or "duologue",
+        secret_key="bench-" + secrets.token_hex(16),
+        argon2_time_cost=1,
+        argon2_memory_kib=8,
+        argon2_parallelism=1,
+    )
