@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--saturated", help="override the saturated levels, e.g. 100,1000")
     run.add_argument("--human", help="override the human-pace levels, e.g. 1000,2500,5000")
     run.add_argument("--seconds", type=float, help="override the length of each measured window")
+    run.add_argument("--interval", type=float, help="human pace: seconds between one participant's intents (10)")
     run.add_argument("--out", type=Path, help="where to write the JSON (default bench/results/run-<time>.json)")
     run.add_argument("--keep", action="store_true", help="keep the work folder (logs, SQLite file)")
 
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         plan.scaled_human = plan.human[:1]
     if args.seconds:
         plan.saturated_seconds = plan.human_seconds = args.seconds
+    if args.interval:
+        plan.human_interval = args.interval
     targets = [t.strip() for t in args.only.split(",") if t.strip()]
     unknown = set(targets) - set(TARGETS)
     if unknown:

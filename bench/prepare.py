@@ -41,16 +41,27 @@ class PreparedCouple:
 
 
 def reset_postgres(database_url: str) -> None:
-    """Scaled mode: start from an empty schema (the bench database is the harness's own)."""
+    """Scaled mode: bring the bench database to the current schema and empty every table."""
+    from server import migrate
 
-    async def drop() -> None:
+    migrate.upgrade(database_url)
+
+    async def empty() -> None:
         engine = create_async_engine(database_url, poolclass=NullPool)
         async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+            names = (
+                await conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                )
+            ).scalars()
+            tables = ", ".join(f'"{name}"' for name in names)
+            if tables:
+                await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
         await engine.dispose()
 
-    asyncio.run(drop())
+    asyncio.run(empty())
 
 
 async def prepare_couples(settings: Settings, count: int, label: str) -> list[PreparedCouple]:
@@ -89,14 +100,17 @@ async def prepare_couples(settings: Settings, count: int, label: str) -> list[Pr
 
 async def _write_sign_ins(settings: Settings, couples: list[PreparedCouple]) -> None:
     store = build_store_registry(settings).get(SESSIONS_STORE)
+    limit = asyncio.Semaphore(32)  # within Redis's connection pool, and kind to the file system
+
+    async def one(uid: uuid.UUID, cookie: str) -> None:
+        async with limit:
+            data = RotatingSessionBackend.serialize_data({"user_id": str(uid)})
+            await store.set(cookie, data, expires_in=SIGN_IN_SECONDS)
+
     try:
-        pending = [
-            store.set(cookie, RotatingSessionBackend.serialize_data({"user_id": str(uid)}), expires_in=SIGN_IN_SECONDS)
-            for c in couples
-            for uid, cookie in zip(c.partners, c.cookies, strict=True)
-        ]
-        for start in range(0, len(pending), _CHUNK):
-            await asyncio.gather(*pending[start : start + _CHUNK])
+        await asyncio.gather(
+            *(one(uid, cookie) for c in couples for uid, cookie in zip(c.partners, c.cookies, strict=True))
+        )
     finally:
         redis = getattr(store, "_redis", None)
         if redis is not None:

@@ -302,9 +302,9 @@ async def run_target(target: Target, options: Options, saturated: list[int], hum
                 notes.append(f"saturated {rooms} rooms skipped")
                 continue
             window = Window(target)
-            load_cpu0 = time.process_time()
-            recorder = await load.saturate(fleet.live_rooms(rooms), plan.warmup, plan.saturated_seconds, window)
-            del load_cpu0
+            recorder = await load.saturate(
+                fleet.live_rooms(rooms), plan.warmup, plan.saturated_seconds, window, drain=plan.drain
+            )
             summary = _summary(recorder, window.seconds, window.cpu, window.load, rooms)
             result["saturated"][str(rooms)] = summary
             if summary["load_cpu_percent"] and summary["load_cpu_percent"] > 90:
@@ -402,6 +402,7 @@ def run(options: Options) -> dict[str, Any]:
                 result = asyncio.run(run_target(target, options, saturated, human))
             finally:
                 target.stop()
+                forget(target)
             if hasattr(target, "prepare_seconds"):
                 result["prepare_seconds"] = round(target.prepare_seconds, 1)  # type: ignore[attr-defined]
             result["wall_seconds"] = round(time.perf_counter() - t0, 1)
@@ -414,6 +415,25 @@ def run(options: Options) -> dict[str, Any]:
     if options.out is not None:
         write(report, options.out)
     return report
+
+
+def forget(target: Target) -> None:
+    """Scaled mode: drop the run's Redis keys (sign-ins, throttles) under its own namespace."""
+    settings = target.settings
+    if settings is None or not settings.redis_url:
+        return
+
+    async def drop() -> None:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url)
+        try:
+            async for key in redis.scan_iter(match=f"{settings.redis_namespace}*", count=1000):
+                await redis.delete(key)
+        finally:
+            await redis.aclose()
+
+    asyncio.run(drop())
 
 
 def ratios(report: dict[str, Any]) -> dict[str, Any]:
