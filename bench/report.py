@@ -47,7 +47,7 @@ def render(report: dict[str, Any]) -> str:
     for name, result in targets.items():
         for rooms, s in result["human"].items():
             base = relay.get("human", {}).get(rooms) if name != "relay" else None
-            versus = f"p99 {s['p99_ms'] / base['p99_ms']:.0f}x" if base and base["p99_ms"] and s["p99_ms"] else ""
+            versus = f"p99 {s['p99_ms'] / base['p99_ms']:.1f}x" if base and base["p99_ms"] and s["p99_ms"] else ""
             lost = sum(s["errors"].values()) + s["unanswered"]
             lines.append(
                 f"{name:<10}{rooms:>7}{_fmt(s['p50_ms']):>9}{_fmt(s['p95_ms']):>9}{_fmt(s['p99_ms']):>9}"

@@ -105,7 +105,7 @@ class Target:
                 load.RoomSpec((f"ws://{host}:{ports[0]}/relay/{i}",) * 2, (f"{i}a", f"{i}b"), (None, None))
                 for i in range(start, stop)
             ]
-        await prepare.open_sessions(self.settings, self.couples[start:stop])
+        await prepare.open_sessions(self.settings, self.couples[start:stop], f"http://{host}:{ports[0]}")
         specs = []
         for couple in self.couples[start:stop]:
             path = f"/api/sessions/{couple.session_id}/live"
