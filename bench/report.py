@@ -65,6 +65,8 @@ def render(report: dict[str, Any]) -> str:
         rates = ", ".join(f"{g['to']} rooms at {_fmt(g['sockets_per_second'])} sockets/s" for g in result["grow"])
         lines.append(f"{name:<10}{_fmt(kib, ' KiB'):>12}{versus}; connecting: {rates}")
     for name, result in targets.items():
+        if result.get("server_log_error_lines"):
+            lines.append(f"note ({name}): the server logged {result['server_log_error_lines']} ERROR lines (--keep)")
         for note in result.get("notes", []):
             lines.append(f"note ({name}): {note}")
     for note in report.get("notes", []):

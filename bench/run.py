@@ -403,6 +403,7 @@ def run(options: Options) -> dict[str, Any]:
             finally:
                 target.stop()
                 forget(target)
+            result["server_log_error_lines"] = sum(_error_lines(s.log_path) for s in target.servers)
             if hasattr(target, "prepare_seconds"):
                 result["prepare_seconds"] = round(target.prepare_seconds, 1)  # type: ignore[attr-defined]
             result["wall_seconds"] = round(time.perf_counter() - t0, 1)
@@ -415,6 +416,14 @@ def run(options: Options) -> dict[str, Any]:
     if options.out is not None:
         write(report, options.out)
     return report
+
+
+def _error_lines(log: Path) -> int:
+    """Lines the server logged at ERROR (each `internal_error` logs one): a hint to read the log (--keep)."""
+    try:
+        return sum(1 for line in log.read_text(errors="replace").splitlines() if line.startswith("ERROR"))
+    except OSError:
+        return 0
 
 
 def forget(target: Target) -> None:
