@@ -70,6 +70,7 @@ class Recorder:
     errors: Counter[str] = field(default_factory=Counter)
     closed: int = 0
     ended_sessions: int = 0
+    loop_lag: list[float] = field(default_factory=list)  # seconds the client's own loop was late waking up
 
 
 class _Pending:
@@ -335,6 +336,14 @@ async def _close_rooms(rooms: list[Room], fleet: Fleet) -> None:
     fleet.closing = previous
 
 
+async def _watch_loop(recorder: Recorder, tick: float = 0.01) -> None:
+    """How late the client's own event loop wakes up: large values mean the client, not the server, is slow."""
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(tick)
+        recorder.loop_lag.append(time.perf_counter() - start - tick)
+
+
 @contextlib.contextmanager
 def _no_collector() -> Any:
     """No cyclic garbage collection in the client while it measures: a pause there would read as server latency."""
@@ -365,7 +374,9 @@ async def saturate(
         await asyncio.sleep(warmup)
         recorder.active = True
         on_window(True)
+        watch = asyncio.create_task(_watch_loop(recorder))
         await asyncio.sleep(seconds)
+        watch.cancel()
         on_window(False)
         recorder.active = False
         stop.set()
@@ -398,12 +409,15 @@ async def human_pace(
                 recorder.late += 1
                 tick = time.perf_counter()
 
-    recorder.active = True
-    on_window(True)
-    tasks = [asyncio.create_task(loop(p, rng.uniform(0, interval))) for room in rooms for p in room.participants]
-    await _drain(tasks, seconds + drain + 5)
-    on_window(False)  # the window closes when the last intent sent in it is answered (or given up)
-    recorder.active = False
+    with _no_collector():
+        recorder.active = True
+        on_window(True)
+        watch = asyncio.create_task(_watch_loop(recorder))
+        tasks = [asyncio.create_task(loop(p, rng.uniform(0, interval))) for room in rooms for p in room.participants]
+        await _drain(tasks, seconds + drain + 5)
+        watch.cancel()
+        on_window(False)  # the window closes when the last intent sent in it is answered (or given up)
+        recorder.active = False
     return recorder
 
 

@@ -56,6 +56,11 @@ def render(report: dict[str, Any]) -> str:
             )
             if s["errors"]:
                 lines.append(f"{'':<17}errors by code: {s['errors']}")
+            if (s.get("client_loop_lag_p99_ms") or 0) > 10:
+                lines.append(
+                    f"{'':<17}the client's own loop was late by up to {_fmt(s['client_loop_lag_p99_ms'])} ms"
+                    f" (p99): part of these latencies is the load generator's"
+                )
     lines.append("")
     lines.append("Memory (server RSS growth per idle live room) and connecting")
     for name, result in targets.items():

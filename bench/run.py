@@ -232,6 +232,8 @@ def _summary(recorder: load.Recorder, seconds: float, cpu: float, load_cpu: floa
         "server_cpu_percent": round(100 * cpu / seconds, 1) if seconds else None,
         "server_cpu_ms_per_intent": round(1000 * cpu / done, 3) if done else None,
         "load_cpu_percent": round(100 * load_cpu / seconds, 1) if seconds else None,
+        "client_loop_lag_p99_ms": _round(load.percentile([x * 1000 for x in recorder.loop_lag], 99)),
+        "client_loop_lag_max_ms": _round(1000 * max(recorder.loop_lag) if recorder.loop_lag else None),
     }
 
 
