@@ -38,6 +38,12 @@ def render(report: dict[str, Any]) -> str:
                 f"{name:<10}{rooms:>7}{_fmt(s['per_second']):>10}{_fmt(s['server_cpu_ms_per_intent']):>13}"
                 f"{_fmt(s['server_cpu_percent'], '%'):>12}{_fmt(s['load_cpu_percent'], '%'):>10}{errors:>8}  {versus}"
             )
+    scaled, default = targets.get("scaled", {}), targets.get("default", {})
+    for rooms, s in scaled.get("saturated", {}).items():
+        base = default.get("saturated", {}).get(rooms)
+        if base and base["server_cpu_ms_per_intent"] and s["server_cpu_ms_per_intent"]:
+            ratio = s["server_cpu_ms_per_intent"] / base["server_cpu_ms_per_intent"]
+            lines.append(f"scaled CPU per intent at {rooms} rooms: {ratio:.2f}x the default mode's")
     lines.append("")
     lines.append("Human pace (each participant one intent per ~10 s): intent → partner sees the event")
     lines.append(

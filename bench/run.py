@@ -469,6 +469,14 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
             base = relay["human"].get(rooms)
             if base and base["p99_ms"] and figures["p99_ms"]:
                 mine[f"human_{rooms}_p99"] = round(figures["p99_ms"] / base["p99_ms"], 1)
+        default = report["targets"].get("default")
+        if name == "scaled" and default:  # issue 8: scaled CPU per intent within 1.5x of the default mode's
+            for rooms, figures in result["saturated"].items():
+                base = default["saturated"].get(rooms)
+                if base and base["server_cpu_ms_per_intent"] and figures["server_cpu_ms_per_intent"]:
+                    mine[f"saturated_{rooms}_cpu_per_intent_vs_default"] = round(
+                        figures["server_cpu_ms_per_intent"] / base["server_cpu_ms_per_intent"], 2
+                    )
         kib, base_kib = result["memory"].get("kib_per_room"), relay["memory"].get("kib_per_room")
         if kib and base_kib:
             mine["kib_per_room"] = round(kib / base_kib, 1)
