@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -61,6 +62,7 @@ class ServerProcess:
     probe_url: str
     process: subprocess.Popen[bytes] | None = None
     _log: object = field(default=None, repr=False)
+    _cpu: float = field(default=0.0, repr=False)
 
     @property
     def pid(self) -> int:
@@ -99,10 +101,16 @@ class ServerProcess:
         return self.process is not None and self.process.poll() is None
 
     def cpu(self) -> float:
-        return cpu_seconds(self.pid)
+        """CPU seconds so far; the last figure read once the process has gone (the run notes the death)."""
+        with contextlib.suppress(OSError):
+            self._cpu = cpu_seconds(self.pid)
+        return self._cpu
 
     def rss(self) -> int:
-        return rss_kib(self.pid)
+        try:
+            return rss_kib(self.pid)
+        except OSError:
+            return 0
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

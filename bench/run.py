@@ -84,6 +84,7 @@ class Target:
         self.name, self.servers, self.relay = name, servers, relay
         self.couples: list[prepare.PreparedCouple] = []
         self.settings: Any = None
+        self.prepare_seconds: float | None = None
 
     def cpu(self) -> float:
         return sum(s.cpu() for s in self.servers)
@@ -202,7 +203,7 @@ def start_app(work: Path, options: Options, couples_needed: int, scaled: bool) -
     except Exception:
         target.stop()
         raise
-    target.prepare_seconds = prepare_seconds  # type: ignore[attr-defined]
+    target.prepare_seconds = prepare_seconds
     return target
 
 
@@ -406,8 +407,8 @@ def run(options: Options) -> dict[str, Any]:
                 target.stop()
                 forget(target)
             result["server_log_error_lines"] = sum(_error_lines(s.log_path) for s in target.servers)
-            if hasattr(target, "prepare_seconds"):
-                result["prepare_seconds"] = round(target.prepare_seconds, 1)  # type: ignore[attr-defined]
+            if target.prepare_seconds is not None:
+                result["prepare_seconds"] = round(target.prepare_seconds, 1)
             result["wall_seconds"] = round(time.perf_counter() - t0, 1)
             report["targets"][name] = result
     finally:
