@@ -123,9 +123,9 @@ async def _write_sign_ins(settings: Settings, couples: list[PreparedCouple]) -> 
 async def open_sessions(settings: Settings, couples: list[PreparedCouple], base_url: str) -> None:
     """Open one practice session (in its lobby) per couple with the app's own code.
 
-    This is the one call into the live runtime's lifecycle (`open_session`). Should that API move or
-    change, the sessions are opened over HTTP instead (`POST /api/sessions`, as the web client does):
-    slower, but it keeps the harness working across a rewrite of the runtime.
+    This is the one call into the live runtime's lifecycle (`rooms.journal.create_session`, which the
+    runtime's `open_session` uses too). Should that API move or change, the sessions are opened over
+    HTTP instead (`POST /api/sessions`, as the web client does): slower, but it keeps the harness working.
     """
     todo = [c for c in couples if c.session_id is None]
     try:
@@ -137,21 +137,19 @@ async def open_sessions(settings: Settings, couples: list[PreparedCouple], base_
 
 async def _open_in_process(settings: Settings, couples: list[PreparedCouple]) -> None:
     from rooms.catalogue import builtin_catalogue
-    from server.live.service import open_session
+    from rooms.journal import create_session
 
     plan = builtin_catalogue().plans[PLAN_ID]
     engine = create_engine(settings.database_url)
-    factory = session_factory(engine)
     limit = asyncio.Semaphore(1 if settings.uses_sqlite else 8)
 
     async def one(couple: PreparedCouple) -> None:
         a, b = (str(p) for p in couple.partners)
-        async with limit, factory() as db:
-            row = await open_session(
-                db, couple_id=couple.couple_id, created_by=couple.partners[0], partners=(a, b), plan=plan,
+        async with limit:
+            couple.session_id = await create_session(
+                engine, couple_id=couple.couple_id, created_by=couple.partners[0], partners=(a, b), plan=plan,
                 first_speaker=a,
             )  # fmt: skip
-            couple.session_id = row.id
 
     try:
         await asyncio.gather(*(one(c) for c in couples))
