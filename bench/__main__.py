@@ -11,7 +11,7 @@ from pathlib import Path
 from bench import report as report_module
 from bench import run as run_module
 
-TARGETS = ("relay", "default", "scaled")
+TARGETS = ("relay", "default", "scaled", "scaled-sticky")
 
 
 def _core(value: str) -> int | None:
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="measure the relay and the app (default and scaled modes)")
     run.add_argument("--quick", action="store_true", help="small levels, about two minutes")
-    run.add_argument("--only", default=",".join(TARGETS), help="comma-separated targets: relay, default, scaled")
+    run.add_argument("--only", default=",".join(TARGETS), help="comma-separated targets: " + ", ".join(TARGETS))
     run.add_argument(
         "--pg-url",
         default=os.environ.get("BENCH_DATABASE_URL", ""),

@@ -80,8 +80,10 @@ class Options:
 class Target:
     """The process(es) under test, and how a room's two participants reach them."""
 
-    def __init__(self, name: str, servers: list[ServerProcess], relay: bool) -> None:
-        self.name, self.servers, self.relay = name, servers, relay
+    def __init__(self, name: str, servers: list[ServerProcess], relay: bool, split: bool = True) -> None:
+        # split: a room's partners on different processes (the worst case); otherwise both on one process,
+        # rooms spread over the processes, as docs/deploy/nginx.conf's `hash $uri` sends them.
+        self.name, self.servers, self.relay, self.split = name, servers, relay, split
         self.couples: list[prepare.PreparedCouple] = []
         self.settings: Any = None
         self.prepare_seconds: float | None = None
@@ -108,9 +110,11 @@ class Target:
             ]
         await prepare.open_sessions(self.settings, self.couples[start:stop], f"http://{host}:{ports[0]}")
         specs = []
-        for couple in self.couples[start:stop]:
+        for index, couple in enumerate(self.couples[start:stop], start):
             path = f"/api/sessions/{couple.session_id}/live"
-            urls = tuple(f"ws://{host}:{ports[side % len(ports)]}{path}" for side in (0, 1))
+            urls = tuple(
+                f"ws://{host}:{ports[(side if self.split else index) % len(ports)]}{path}" for side in (0, 1)
+            )
             specs.append(load.RoomSpec(urls, tuple(str(p) for p in couple.partners), couple.cookies))  # type: ignore[arg-type]
         return specs
 
@@ -165,8 +169,9 @@ def start_relay(work: Path, options: Options) -> Target:
     return Target("relay", [server], relay=True)
 
 
-def start_app(work: Path, options: Options, couples_needed: int, scaled: bool) -> Target:
-    data_dir = work / ("scaled" if scaled else "default")
+def start_app(work: Path, options: Options, couples_needed: int, scaled: bool, name: str = "") -> Target:
+    name = name or ("scaled" if scaled else "default")
+    data_dir = work / name
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_hex(16)
     if scaled:
@@ -191,11 +196,11 @@ def start_app(work: Path, options: Options, couples_needed: int, scaled: bool) -
                 f"duologue-{n}",
                 pinned(duologue_command("serve", "--host", options.host, "--port", str(port)), options.server_core),
                 _server_env(data_dir, DUOLOGUE_SECRET_KEY=secret, **extra),
-                work / f"{'scaled' if scaled else 'default'}-{n}.log",
+                work / f"{name}-{n}.log",
                 f"http://{options.host}:{port}/healthz",
             )
         )
-    target = Target("scaled" if scaled else "default", servers, relay=False)
+    target = Target(name, servers, relay=False, split=name != "scaled-sticky")
     target.couples, target.settings = couples, settings
     try:
         for server in servers:
@@ -388,19 +393,20 @@ def run(options: Options) -> dict[str, Any]:
     )
     try:
         for name in options.targets:
-            if name == "scaled" and not (options.pg_url and options.redis_url):
+            scaled = name.startswith("scaled")
+            if scaled and not (options.pg_url and options.redis_url):
                 options.notes.append(
                     "scaled mode skipped: give --pg-url and --redis-url (or BENCH_DATABASE_URL/BENCH_REDIS_URL)"
                 )
                 continue
-            saturated = plan.scaled_saturated if name == "scaled" else plan.saturated
-            human = plan.scaled_human if name == "scaled" else plan.human
+            saturated = plan.scaled_saturated if scaled else plan.saturated
+            human = plan.scaled_human if scaled else plan.human
             t0 = time.perf_counter()
             print(f"{name}:", flush=True)
             if name == "relay":
                 target = start_relay(work, options)
             else:
-                target = start_app(work, options, max([*saturated, *human], default=0), scaled=name == "scaled")
+                target = start_app(work, options, max([*saturated, *human], default=0), scaled=scaled, name=name)
             try:
                 result = asyncio.run(run_target(target, options, saturated, human))
             finally:
@@ -471,7 +477,7 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
             if base and base["p99_ms"] and figures["p99_ms"]:
                 mine[f"human_{rooms}_p99"] = round(figures["p99_ms"] / base["p99_ms"], 1)
         default = report["targets"].get("default")
-        if name == "scaled" and default:  # issue 8: scaled CPU per intent within 1.5x of the default mode's
+        if name.startswith("scaled") and default:  # issue 8: scaled CPU per intent within 1.5x of default's
             for rooms, figures in result["saturated"].items():
                 base = default["saturated"].get(rooms)
                 if base and base["server_cpu_ms_per_intent"] and figures["server_cpu_ms_per_intent"]:
