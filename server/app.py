@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -24,6 +25,7 @@ from server.accounts.throttle import Throttle
 from server.db import create_engine, provide_db_session, session_factory
 from server.errors import EXCEPTION_HANDLERS
 from server.facilitation.controller import FacilitatorController, PartnerFacilitationController
+from server.gc_pacing import pace_garbage_collection
 from server.health import healthz
 from server.live.controller import PracticeController
 from server.live.endpoint import live_session
@@ -76,14 +78,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         )
         app.state.live_runtime = runtime
+        pacer: asyncio.Task[None] | None = None
         try:
             sessions = stores.get(SESSIONS_STORE)
             if isinstance(sessions, FileStore):  # Redis expires keys by itself; files need sweeping
                 await sessions.delete_expired()
             # Open sessions are taken up in the background (the sweep), so a restart listens at once.
             await runtime.start()
+            pacer = asyncio.create_task(pace_garbage_collection())
             yield
         finally:
+            if pacer is not None:
+                pacer.cancel()
             await runtime.close()
             await engine.dispose()
             await counter.close()

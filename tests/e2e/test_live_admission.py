@@ -1,5 +1,6 @@
 """Only the couple's two partners get into a live session; everyone else is refused with a clear code."""
 
+import asyncio
 import json
 import uuid
 
@@ -105,3 +106,27 @@ async def test_leaving_the_couple_ends_the_open_session_for_both(shared_server: 
     with pytest.raises(LiveError) as refused:
         await s.intent("ready")
     assert refused.value.code == "session_ended"
+
+
+async def test_a_person_may_have_five_sockets_open_to_a_session_and_a_sixth_is_refused(
+    shared_server: LiveServer,
+) -> None:
+    alex, sam = await paired_couple(shared_server.url)
+    session = await alex.start_session("daily")
+    tabs = [await alex.join(session["id"]) for _ in range(5)]
+    for tab in tabs:
+        await tab.wait_for(lambda tab=tab: tab.snapshot is not None)
+    sixth = await alex.join(session["id"])
+    assert await sixth.wait_closed() == 4429
+    assert sixth.frames[0]["code"] == "too_many_connections" and "5 places" in sixth.frames[0]["message"]
+    partner = await sam.join(session["id"])  # the limit is per person: Sam still gets in
+    await partner.wait_for(lambda: partner.snapshot is not None)
+    await tabs[0].close()  # one tab closes: a new one is welcome again (once the server has seen it go)
+    for _attempt in range(50):
+        again = await alex.join(session["id"])
+        await again.wait_for(lambda again=again: again.snapshot is not None or again.close_code is not None)
+        if again.close_code is None:
+            break
+        assert again.close_code == 4429
+        await asyncio.sleep(0.1)
+    assert again.close_code is None and again.snapshot is not None
