@@ -85,7 +85,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await sessions.delete_expired()
             # Open sessions are taken up in the background (the sweep), so a restart listens at once.
             await runtime.start()
-            pacer = asyncio.create_task(pace_garbage_collection())
+            if settings.pace_gc:
+                pacer = asyncio.create_task(pace_garbage_collection())
             yield
         finally:
             if pacer is not None:

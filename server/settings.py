@@ -65,6 +65,9 @@ class Settings:
     # In the lobby, how long before we offer a partner something to do while the other hasn't come.
     lobby_nudge_seconds: float = 120.0
     log_level: str = "INFO"
+    # Freeze long-lived objects so collections stay short (server/gc_pacing.py). On for `duologue serve`
+    # (from the environment); off for an app built in a test process, whose objects it would freeze too.
+    pace_gc: bool = False
 
     @property
     def default_database_url(self) -> str:
@@ -115,6 +118,7 @@ class Settings:
             ws_ping_seconds=float(os.environ.get("DUOLOGUE_WS_PING_SECONDS", "10")),
             lobby_nudge_seconds=float(os.environ.get("DUOLOGUE_LOBBY_NUDGE_SECONDS", "120")),
             log_level=os.environ.get("DUOLOGUE_LOG_LEVEL", cls.log_level).upper(),
+            pace_gc=_env_bool("DUOLOGUE_PACE_GC", True),
         )
         return settings.resolved()
 
