@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
+import msgspec
 from redis.asyncio import Redis
 
 logger = logging.getLogger("duologue.rooms.cluster")
@@ -195,10 +196,11 @@ class RedisCluster:
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
-                    try:
-                        on_message(message["data"])
-                    except Exception as exc:
-                        logger.error("a cluster message failed: %s", type(exc).__name__)
+                    for data in _unbundle(message["data"]):
+                        try:
+                            on_message(data)
+                        except Exception as exc:
+                            logger.error("a cluster message failed: %s", type(exc).__name__)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Redis went away: listen again
@@ -217,12 +219,15 @@ class RedisCluster:
                 await self._outbox_ready.wait()
                 continue
             batch, self._outbox = self._outbox, []
+            bundles: dict[str, list[bytes]] = {}  # one message per destination per round trip, in order
+            for channel, data in batch:
+                bundles.setdefault(channel, []).append(data)
             delay = 0.05
             for _attempt in range(6):
                 try:
                     async with self.redis.pipeline(transaction=False) as pipe:
-                        for channel, data in batch:
-                            pipe.publish(channel, data)
+                        for channel, items in bundles.items():
+                            pipe.publish(channel, _bundle(items))
                         await pipe.execute()
                     break
                 except Exception as exc:
@@ -295,6 +300,10 @@ class RedisCluster:
             return set()
         values = await self.redis.mget([self._proc(p) for p in ordered])
         return {p for p, v in zip(ordered, values, strict=True) if v is not None}
+
+
+_bundle = msgspec.msgpack.Encoder().encode
+_unbundle = msgspec.msgpack.Decoder(list[bytes]).decode
 
 
 async def retry_forever(what: str, action: Callable[[], Awaitable[None]], interval: float) -> None:

@@ -17,7 +17,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    Uuid,
+    bindparam,
+    cast,
+    column,
+    insert,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -171,6 +184,36 @@ _UPDATE_SESSION = (
         ended_at=bindparam("b_ended_at"),
     )
 )
+
+
+_VALUE_COLUMNS = (
+    column("b_id", Uuid),
+    column("b_base", Integer),
+    column("b_state", LargeBinary),
+    column("b_version", Integer),
+    column("b_status", String),
+    column("b_end_reason", String),
+    column("b_started_at", DateTime(timezone=True)),
+    column("b_ended_at", DateTime(timezone=True)),
+)
+
+
+def _update_from_values(rows: list[dict[str, Any]]) -> Any:
+    """Many rooms' fenced updates in one statement, for drivers that cannot count an executemany's rows."""
+    given = values(*_VALUE_COLUMNS, name="v").data([tuple(row[c.name] for c in _VALUE_COLUMNS) for row in rows])
+    return (
+        update(SESSIONS)
+        .where(SESSIONS.c.id == given.c.b_id, SESSIONS.c.version == given.c.b_base)
+        .values(  # cast: a column of NULLs in VALUES would be text to PostgreSQL
+            state=given.c.b_state,
+            version=given.c.b_version,
+            status=given.c.b_status,
+            end_reason=cast(given.c.b_end_reason, String),
+            started_at=cast(given.c.b_started_at, DateTime(timezone=True)),
+            ended_at=cast(given.c.b_ended_at, DateTime(timezone=True)),
+        )
+        .returning(SESSIONS.c.id)
+    )
 
 
 def _session_values(write: PendingWrite) -> dict[str, Any]:
@@ -339,10 +382,10 @@ class JournalWriter:
                 result = await conn.execute(_UPDATE_SESSION, values)
                 if result.rowcount != len(values):
                     raise VersionConflict()
-            else:
-                for value in values:
-                    if (await conn.execute(_UPDATE_SESSION, value)).rowcount != 1:
-                        raise VersionConflict()
+            else:  # PostgreSQL: one UPDATE … FROM (VALUES …) that says which rows it changed
+                updated = (await conn.execute(_update_from_values(values))).fetchall()
+                if len(updated) != len(values):
+                    raise VersionConflict()
             if events:
                 await conn.execute(insert(EVENTS), events)
             if summaries:
