@@ -284,9 +284,15 @@ class JournalWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._committing = False
         self.commits = 0  # for the benchmark and the health page
         multi_rowcount = engine.dialect.supports_sane_multi_rowcount
         self._update_many = bool(multi_rowcount)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and nothing being committed."""
+        return not self._pending and not self._committing
 
     @property
     def overloaded(self) -> bool:
@@ -339,7 +345,11 @@ class JournalWriter:
             batch = list(self._pending.values())
             self._pending = {}
             self._pending_events = 0
-            await self._commit_batch(batch)
+            self._committing = True
+            try:
+                await self._commit_batch(batch)
+            finally:
+                self._committing = False
 
     async def _commit_batch(self, batch: list[PendingWrite]) -> None:
         delay = 0.05

@@ -67,6 +67,11 @@ class Timers:
             heapq.heapify(self._heap)
             self._cancelled = 0
 
+    def due(self) -> bool:
+        """Whether a live timer is due now and has not run yet."""
+        now = self.clock()
+        return any(when <= now and not handle.cancelled for when, _, handle in self._heap)
+
     def __len__(self) -> int:
         return len(self._heap) - self._cancelled
 

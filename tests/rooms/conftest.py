@@ -95,10 +95,11 @@ class Harness:
         return session_id, partners[0], partners[1]
 
     async def settle(self) -> None:
-        """Let due timers run and queued writes commit (timers nap in tiny steps in these tests)."""
-        for _ in range(10):
+        """Wait until every timer due by the test's clock has run and every queued write is committed."""
+        runtime = self.runtime
+        for _ in range(3):  # a timer's write can arm the next timer, due at once: settle again
+            await wait_until(lambda: not runtime.timers.due() and runtime.writer.idle)
             await asyncio.sleep(0.01)
-        await wait_until(lambda: not self.runtime.writer._pending)
 
 
 async def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
