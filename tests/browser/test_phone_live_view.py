@@ -9,8 +9,10 @@ test waits out a real step timer.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -364,10 +366,14 @@ async def test_a_session_that_ends_before_it_began_leaves_nothing_behind(phone_s
     session = await alex_account.start_session("daily", first_speaker="me")
     alex = await phone(alex_account)
     await alex.goto(f"/session/{session['id']}")
+    # A half-typed answer of this session (as the answer box keeps it) goes when the session ends.
+    draft = f"duologue.draft.{alex_account.id}.{session['id']}.3"
+    await alex.evaluate(f"sessionStorage.setItem('{draft}', 'half a thought')")
     await alex.get_by_role("button", name="Leave").click()
     await expect(alex.get_by_text("nothing is saved")).to_be_visible()
     await alex.get_by_role("button", name="Leave the session").click()
     await expect(alex.get_by_role("heading", name="The session closed before it began")).to_be_visible()
+    assert await alex.evaluate(f"sessionStorage.getItem('{draft}')") is None
     await expect(alex.get_by_role("link", name="Read your summary")).to_have_count(0)
     await check_screen(alex, "39-phone-closed-before-it-began")
     assert await alex_account.call("GET", "/api/summaries") == []
@@ -410,3 +416,26 @@ async def test_breathing_together_shows_one_caption_and_asks_for_no_answer(
         await sam.wait_for_timeout(700)
     await check_screen(sam, "40-phone-breathing")
     assert alex.errors == [] and sam.errors == []
+
+
+async def test_lengths_are_said_with_the_right_plural(phone_server: LiveServer, phone: Any) -> None:
+    alex_account, sam_account = await paired_couple(phone_server.url)
+    session = await alex_account.start_session("daily", first_speaker="me")
+    a, s = await alex_account.join(session["id"]), await sam_account.join(session["id"])
+    for live in (a, s):
+        await live.intent("ready")
+    await a.wait_event("session_started")
+    await a.intent("end")
+    await a.wait_event("session_ended")
+    # The session lasted a little over a minute (set in its row: waiting a real minute is not needed).
+    with sqlite3.connect(Path(phone_server.env["DUOLOGUE_DATA_DIR"]) / "duologue.db") as db:
+        row_id = session["id"].replace("-", "")  # SQLite keeps UUIDs as 32 hex digits
+        (started,) = db.execute("SELECT started_at FROM practice_session WHERE id = ?", (row_id,)).fetchone()
+        ended = datetime.fromisoformat(started) + timedelta(seconds=70)
+        db.execute("UPDATE practice_session SET ended_at = ? WHERE id = ?", (ended.isoformat(sep=" "), row_id))
+    alex = await phone(alex_account)
+    await alex.goto(f"/summary/{session['id']}")
+    await expect(alex.get_by_text("about 1 minute.")).to_be_visible()
+    await alex.goto("/history")
+    await expect(alex.get_by_text("About 1 minute")).to_be_visible()
+    assert "1 minutes" not in await alex.locator("main").inner_text()
