@@ -177,7 +177,7 @@ class RedisCluster:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.redis.delete(self._proc(self.proc_id)), timeout=2)
         with contextlib.suppress(Exception):
-            await self.redis.aclose()
+            await asyncio.wait_for(self.redis.aclose(), timeout=2)
 
     async def _drain(self) -> None:
         while self._outbox:  # noqa: ASYNC110 - waiting for the ordered sender to empty its queue

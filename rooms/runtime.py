@@ -202,23 +202,26 @@ class LiveRuntime:
             )
 
     async def close(self) -> None:
-        """Stop cleanly: commit what is queued, then give the sessions up so another process takes them."""
+        """Stop cleanly: commit what is queued, then give the sessions up so another process takes them.
+
+        Every step is bounded: a shutdown must finish even if the database or Redis has stopped answering
+        (what was not committed was not acknowledged either, and the next owner carries on from the journal).
+        """
         for task in self._tasks:
             task.cancel()
         if self._tasks:  # a database or Redis call may swallow a cancellation: never wait for ever
             await asyncio.wait(self._tasks, timeout=3)
-        await self.writer.close()
-        await self.timers.close()
+        await _bounded(self.writer.close(), 10)
+        await _bounded(self.timers.close(), 3)
         owned = [room.id for room in self.rooms.values() if not room.dropped]
         for room in list(self.rooms.values()):
             self._drop(room)
         if self.cluster.scaled and owned:
-            with contextlib.suppress(Exception):
-                await self.cluster.release(owned)
-                self.cluster.broadcast(messages.encode(messages.Released([str(s) for s in owned])))
+            await _bounded(self.cluster.release(owned), 3)
+            self.cluster.broadcast(messages.encode(messages.Released([str(s) for s in owned])))
         for task in list(self._background):
             task.cancel()
-        await self.cluster.close()
+        await _bounded(self.cluster.close(), 10)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -796,6 +799,13 @@ class LiveRuntime:
             self._reply(message.reply_to, messages.Reply(message.request, ok=False, code=refusal))
             return
         self._reply(message.reply_to, messages.Reply(message.request, connected=room.connected()))
+
+
+async def _bounded(step: Any, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(step, timeout=seconds)
+    except Exception as exc:  # logged by type only, and shutting down goes on
+        logger.error("shutting down: a step failed or took too long (%s)", type(exc).__name__)
 
 
 def _raise_reply(reply: messages.Reply) -> None:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+import contextlib
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 
 from litestar import Litestar
-from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
-from litestar.plugins import InitPluginProtocol
 from litestar.stores.file import FileStore
 
 from rooms.runtime import LiveRuntime, RuntimeConfig
@@ -29,7 +28,7 @@ from server.gc_pacing import pace_garbage_collection
 from server.health import healthz
 from server.live.controller import PracticeController
 from server.live.endpoint import live_session
-from server.live.publisher import ProtocolCodec, build_channels, build_cluster
+from server.live.publisher import ProtocolCodec, build_cluster
 from server.pairing.controller import PairingController
 from server.security.counters import build_counter
 from server.security.headers import add_security_headers
@@ -40,21 +39,9 @@ from server.stores import SESSIONS_STORE, build_store_registry
 from server.web import web_router
 
 
-class _LifespanAfterPlugins(InitPluginProtocol):
-    """Litestar enters plugins' lifespans after the app's own: this puts ours after theirs."""
-
-    def __init__(self, lifespan: Callable[[Litestar], AbstractAsyncContextManager[None]]) -> None:
-        self.lifespan = lifespan
-
-    def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        app_config.lifespan.append(self.lifespan)
-        return app_config
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = (settings or Settings.from_env()).resolved()
     stores = build_store_registry(settings)
-    channels = build_channels(settings)
     counter = build_counter(settings.redis_url, settings.redis_namespace)
     passwords = PasswordService.with_parameters(
         time_cost=settings.argon2_time_cost,
@@ -91,9 +78,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             if pacer is not None:
                 pacer.cancel()
-            await runtime.close()
+            await runtime.close()  # bounded: a shutdown finishes even if the database or Redis stopped answering
             await engine.dispose()
-            await counter.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(counter.close(), timeout=5)
             passwords.close()
 
     state = State(
@@ -117,8 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             live_session,
             web_router(),
         ],
-        # The runtime needs the channels running, so its lifespan is entered after theirs.
-        plugins=[channels, _LifespanAfterPlugins(database)],
+        lifespan=[database],
         # The Host check, then the same-site check, before any handler runs.
         middleware=[trusted_hosts_middleware(settings), same_site_middleware(settings)],
         before_send=[add_security_headers],

@@ -1,28 +1,13 @@
-"""How the runtime reaches the wire and other processes: protocol frames, channels, and the cluster."""
+"""How the runtime reaches the wire and other processes: protocol frames, and the cluster (Redis or none)."""
 
 from __future__ import annotations
 
-from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from rooms.cluster import Cluster, LocalCluster, RedisCluster
 from rooms.journal import StoredEvent
 from server.live.protocol import EventFrame, PresenceFrame, encode_frame
 from server.settings import Settings
-
-
-def build_channels(settings: Settings) -> ChannelsPlugin:
-    if settings.redis_url:
-        backend: MemoryChannelsBackend | RedisChannelsPubSubBackend = RedisChannelsPubSubBackend(
-            redis=Redis.from_url(settings.redis_url), key_prefix=f"{settings.redis_namespace}:channels"
-        )
-    else:
-        backend = MemoryChannelsBackend()
-    # Channel names are per process (and per sign-in), so they cannot be listed up front. A process inbox
-    # carries every frame for that process's sockets: it must not drop messages under load.
-    return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True, subscriber_max_backlog=None)
 
 
 class ProtocolCodec:
