@@ -439,3 +439,25 @@ async def test_lengths_are_said_with_the_right_plural(phone_server: LiveServer, 
     await alex.goto("/history")
     await expect(alex.get_by_text("About 1 minute")).to_be_visible()
     assert "1 minutes" not in await alex.locator("main").inner_text()
+
+
+async def test_the_time_nearly_up_notice_comes_into_view_and_goes_with_its_step(
+    phone_server: LiveServer, phone: Any
+) -> None:
+    alex_account, sam_account = await paired_couple(phone_server.url)
+    session = await alex_account.start_session("daily", first_speaker="me")
+    alex, sam = await phone(alex_account), await phone(sam_account)
+    for page in (alex, sam):
+        await page.goto(f"/session/{session['id']}")
+    for page in (alex, sam):
+        await page.get_by_role("button", name="Now is a good time").click()
+    await expect(alex.get_by_test_id("answer-form")).to_be_visible()
+    await scroll_to_bottom(alex)
+    notice = alex.get_by_test_id("facilitator-notice")
+    await expect(notice).to_contain_text("About 30 seconds left", timeout=60_000)  # the check-in step is 40 s
+    await expect_in_view(alex, notice)
+    await rate(alex)
+    await rate(sam)
+    await expect(alex.get_by_test_id("prompt")).to_contain_text("calm")  # the next question has started
+    await expect(notice).to_be_hidden()
+    assert alex.errors == [] and sam.errors == []
