@@ -18,18 +18,17 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import (
+    ARRAY,
     DateTime,
     Integer,
     LargeBinary,
     String,
     Uuid,
     bindparam,
-    cast,
-    column,
     insert,
     select,
+    text,
     update,
-    values,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -186,34 +185,42 @@ _UPDATE_SESSION = (
 )
 
 
-_VALUE_COLUMNS = (
-    column("b_id", Uuid),
-    column("b_base", Integer),
-    column("b_state", LargeBinary),
-    column("b_version", Integer),
-    column("b_status", String),
-    column("b_end_reason", String),
-    column("b_started_at", DateTime(timezone=True)),
-    column("b_ended_at", DateTime(timezone=True)),
+# PostgreSQL: every room's fenced update in one statement whose text never changes (arrays, not a
+# VALUES list per batch size), so it is compiled and prepared once; RETURNING says which rows changed.
+_UPDATE_MANY_PG = text(
+    """
+    UPDATE practice_session AS p
+    SET state = v.state, version = v.version, status = v.status, end_reason = v.end_reason,
+        started_at = v.started_at, ended_at = v.ended_at
+    FROM unnest(:ids, :bases, :states, :versions, :statuses, :reasons, :starts, :ends)
+        AS v(id, base, state, version, status, end_reason, started_at, ended_at)
+    WHERE p.id = v.id AND p.version = v.base
+    RETURNING p.id
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(Uuid)),
+    bindparam("bases", type_=ARRAY(Integer)),
+    bindparam("states", type_=ARRAY(LargeBinary)),
+    bindparam("versions", type_=ARRAY(Integer)),
+    bindparam("statuses", type_=ARRAY(String)),
+    bindparam("reasons", type_=ARRAY(String)),
+    bindparam("starts", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("ends", type_=ARRAY(DateTime(timezone=True))),
 )
 
 
-def _update_from_values(rows: list[dict[str, Any]]) -> Any:
-    """Many rooms' fenced updates in one statement, for drivers that cannot count an executemany's rows."""
-    given = values(*_VALUE_COLUMNS, name="v").data([tuple(row[c.name] for c in _VALUE_COLUMNS) for row in rows])
-    return (
-        update(SESSIONS)
-        .where(SESSIONS.c.id == given.c.b_id, SESSIONS.c.version == given.c.b_base)
-        .values(  # cast: a column of NULLs in VALUES would be text to PostgreSQL
-            state=given.c.b_state,
-            version=given.c.b_version,
-            status=given.c.b_status,
-            end_reason=cast(given.c.b_end_reason, String),
-            started_at=cast(given.c.b_started_at, DateTime(timezone=True)),
-            ended_at=cast(given.c.b_ended_at, DateTime(timezone=True)),
-        )
-        .returning(SESSIONS.c.id)
-    )
+def _update_many_pg_params(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    names = {
+        "ids": "b_id",
+        "bases": "b_base",
+        "states": "b_state",
+        "versions": "b_version",
+        "statuses": "b_status",
+        "reasons": "b_end_reason",
+        "starts": "b_started_at",
+        "ends": "b_ended_at",
+    }
+    return {param: [row[key] for row in rows] for param, key in names.items()}
 
 
 def _session_values(write: PendingWrite) -> dict[str, Any]:
@@ -393,7 +400,7 @@ class JournalWriter:
                 if result.rowcount != len(values):
                     raise VersionConflict()
             else:  # PostgreSQL: one UPDATE … FROM (VALUES …) that says which rows it changed
-                updated = (await conn.execute(_update_from_values(values))).fetchall()
+                updated = (await conn.execute(_UPDATE_MANY_PG, _update_many_pg_params(values))).fetchall()
                 if len(updated) != len(values):
                     raise VersionConflict()
             if events:

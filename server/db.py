@@ -6,10 +6,17 @@ import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import msgspec
 from litestar.datastructures import State
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+# JSON columns (event payloads, summaries) through msgspec: the stdlib encoder was a visible cost per commit.
+_JSON: dict[str, Any] = {
+    "json_serializer": lambda value: msgspec.json.encode(value).decode(),
+    "json_deserializer": msgspec.json.decode,
+}
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -19,10 +26,10 @@ def create_engine(database_url: str) -> AsyncEngine:
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").level))
     if database_url.startswith("sqlite"):
         # A generous busy timeout lets concurrent writers queue instead of failing with "database is locked".
-        engine = create_async_engine(database_url, connect_args={"timeout": 30}, hide_parameters=True)
+        engine = create_async_engine(database_url, connect_args={"timeout": 30}, hide_parameters=True, **_JSON)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True)
+    return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True, **_JSON)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
