@@ -49,6 +49,7 @@ from rooms import journal, messages
 from rooms.cluster import Cluster, LocalCluster, retry_forever
 from rooms.journal import SessionAlreadyOpen as SessionAlreadyOpen  # raised by open_session
 from rooms.journal import StoredEvent
+from rooms.rate import PerSecond
 from rooms.timers import TimerHandle, Timers
 
 logger = logging.getLogger("duologue.rooms")
@@ -130,7 +131,7 @@ class CatchUp:
     snapshot: dict[str, Any] | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Room:
     id: uuid.UUID
     state: SessionState
@@ -142,7 +143,7 @@ class Room:
     deadline_at: float | None = None
     abandon: TimerHandle | None = None
     grace: dict[str, TimerHandle] = field(default_factory=dict)
-    recent: dict[str, collections.deque[float]] = field(default_factory=dict)
+    rates: dict[str, PerSecond] = field(default_factory=dict)
     watched: asyncio.Future[None] | None = None
     dropped: bool = False
 
@@ -331,13 +332,11 @@ class LiveRuntime:
         return last
 
     def _check_rate(self, room: Room, actor: str) -> None:
-        recent = room.recent.get(actor)
-        if recent is None:
-            recent = room.recent[actor] = collections.deque(maxlen=self.config.max_intents_per_second)
-        now = time.monotonic()
-        if len(recent) == recent.maxlen and now - recent[0] < 1.0:
+        rate = room.rates.get(actor)
+        if rate is None:
+            rate = room.rates[actor] = PerSecond(self.config.max_intents_per_second)
+        if rate.over(time.monotonic()):
             raise RateLimited()
-        recent.append(now)
 
     def _transition(self, room: Room, step: Transition) -> tuple[asyncio.Future[None] | None, int | None]:
         """Apply in memory at once and queue the write; raises `IntentRejected` with nothing changed."""

@@ -19,6 +19,7 @@ from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
 
 from exercises import IntentRejected
+from rooms.rate import PerSecond
 from rooms.runtime import BadSequence, Busy, CatchUp, LiveRuntime, RateLimited, SessionNotFound, TooManyConnections
 from server.accounts.sessions import SESSION_COOKIE, retrieve_user
 from server.accounts.signout import sign_in_tag
@@ -60,28 +61,37 @@ class SocketConnection:
     """One open socket. Frames queue here (the runtime never waits on a slow phone) and one sender task
     writes them in order, skipping events already sent during the catch-up."""
 
+    __slots__ = ("_wake", "closing", "id", "last_seq", "participant", "pending", "rate", "signin", "socket")
+
     def __init__(self, socket: WebSocket[Any, Any, Any], participant: str, signin: str | None) -> None:
         self.id = uuid.uuid4().hex
         self.socket = socket
         self.participant = participant
         self.signin = signin
         self.last_seq = 0
-        self.queue: asyncio.Queue[tuple[bytes, int | None] | _Close] = asyncio.Queue()
+        self.pending: collections.deque[tuple[bytes, int | None] | _Close] = collections.deque()
+        self._wake: asyncio.Future[None] | None = None
         self.closing = False
-        self.recent: collections.deque[float] = collections.deque(maxlen=MAX_INTENTS_PER_SECOND)
+        self.rate = PerSecond(MAX_INTENTS_PER_SECOND)
 
     def push(self, frame: bytes, seq: int | None) -> None:
         if self.closing:
             return
-        if self.queue.qsize() >= MAX_QUEUED_FRAMES:  # a socket that stopped reading: let it reconnect and resume
+        if len(self.pending) >= MAX_QUEUED_FRAMES:  # a socket that stopped reading: let it reconnect and resume
             self.close(CLOSE_TOO_SLOW, "too_slow")
             return
-        self.queue.put_nowait((frame, seq))
+        self._put((frame, seq))
 
     def close(self, code: int, reason: str, frame: bytes | None = None) -> None:
         if not self.closing:
             self.closing = True
-            self.queue.put_nowait(_Close(code, reason, frame))
+            self._put(_Close(code, reason, frame))
+
+    def _put(self, item: tuple[bytes, int | None] | _Close) -> None:
+        self.pending.append(item)
+        wake = self._wake
+        if wake is not None and not wake.done():
+            wake.set_result(None)
 
     async def send_now(self, frame: bytes) -> None:
         await self.socket.send_text(frame.decode())
@@ -89,7 +99,12 @@ class SocketConnection:
     async def run_sender(self) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
             while True:
-                item = await self.queue.get()
+                if not self.pending:
+                    self._wake = asyncio.get_running_loop().create_future()
+                    await self._wake
+                    self._wake = None
+                    continue
+                item = self.pending.popleft()
                 if isinstance(item, _Close):
                     if item.frame is not None:
                         await self.send_now(item.frame)
@@ -107,10 +122,7 @@ class SocketConnection:
         self.push(encode_frame(ErrorFrame(code=code, message=message, ref=ref, retry_after_ms=retry_ms)), None)
 
     def over_rate_limit(self, now: float) -> bool:
-        if len(self.recent) == self.recent.maxlen and now - self.recent[0] < 1.0:
-            return True
-        self.recent.append(now)
-        return False
+        return self.rate.over(now)
 
 
 def origin_allowed(socket: WebSocket[Any, Any, Any], settings: Settings) -> bool:
