@@ -31,6 +31,7 @@ from exercises import (
     Abandon,
     Away,
     Back,
+    End,
     Intent,
     IntentRejected,
     Plan,
@@ -264,8 +265,6 @@ class LiveRuntime:
         return await journal.read_events(self.engine, session_id, 0, loaded.version, viewer)
 
     async def end(self, session_id: uuid.UUID, by: str) -> None:
-        from exercises import End
-
         with contextlib.suppress(IntentRejected, SessionNotFound):
             await self.submit(session_id, by, End())
 
@@ -634,8 +633,8 @@ class LiveRuntime:
         shared = await self.cluster.connections(session_id) if self.cluster.scaled else {}
         alive = await self.cluster.alive({proc for proc, _ in shared.values()})
         stale = [conn_id for conn_id, (proc, _) in shared.items() if proc not in alive]
-        if stale and hasattr(self.cluster, "forget"):
-            await self.cluster.forget(session_id, stale)  # type: ignore[attr-defined]
+        if stale:
+            await self.cluster.forget(session_id, stale)
         room = Room(session_id, loaded.state, loaded.version, loaded.state, loaded.version)
         room.conns = {conn_id: entry for conn_id, entry in shared.items() if entry[0] in alive}
         for conn in self.local.get(session_id, {}).values():
@@ -669,9 +668,7 @@ class LiveRuntime:
 
     async def renew(self) -> None:
         """Keep our leases and our heartbeat; forget sockets of processes that died."""
-        heartbeat = getattr(self.cluster, "heartbeat", None)
-        if heartbeat is not None:
-            await heartbeat()
+        await self.cluster.heartbeat()
         owned = [room.id for room in self.rooms.values() if not room.dropped]
         for session_id in await self.cluster.renew(owned):
             room = self.rooms.get(session_id)

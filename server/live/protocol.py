@@ -174,20 +174,6 @@ def encode_frame(frame: _Frame) -> bytes:
     return _encoder.encode(frame)
 
 
-class _Peek(msgspec.Struct):
-    type: str
-    seq: int | None = None
-
-
-_peek_decoder = msgspec.json.Decoder(_Peek)
-
-
-def peek(data: bytes) -> tuple[str, int | None]:
-    """The type and sequence number of an encoded frame, read once per frame on the hot path."""
-    frame = _peek_decoder.decode(data)
-    return frame.type, frame.seq
-
-
 # ----------------------------------------------------------------------------- error codes
 
 PROTOCOL_ERRORS = {
