@@ -3,6 +3,7 @@
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
 from server.models.couples import Couple, CoupleMember, Invite
 from server.models.facilitation import FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent
+from server.models.practice_log import SoloPractice
 from server.models.users import User
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "SavedPlan",
     "SessionEvent",
     "SessionSummary",
+    "SoloPractice",
     "SummaryConsent",
     "User",
 ]
