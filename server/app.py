@@ -26,6 +26,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.facilitation.controller import FacilitatorController, PartnerFacilitationController
 from server.gc_pacing import pace_garbage_collection
 from server.health import healthz
+from server.journal.controller import FacilitatorJournalController, JournalController, NoticingController
 from server.live.controller import PracticeController
 from server.live.endpoint import live_session
 from server.live.publisher import ProtocolCodec, build_cluster
@@ -102,6 +103,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PracticeController,
             PartnerFacilitationController,
             FacilitatorController,
+            JournalController,
+            FacilitatorJournalController,
+            NoticingController,
             live_session,
             web_router(),
         ],

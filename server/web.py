@@ -25,6 +25,8 @@ APP_PATHS = [
     "/facilitator",
     "/facilitator-invite/{code:str}",
     "/facilitator/session/{session_id:str}",
+    "/journal",
+    "/noticing",
 ]
 
 

@@ -3,6 +3,7 @@
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
 from server.models.couples import Couple, CoupleMember, Invite
 from server.models.facilitation import FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent
+from server.models.journal import JournalEntry, JournalShare, Noticing
 from server.models.practice_log import SoloPractice
 from server.models.users import User
 
@@ -12,6 +13,9 @@ __all__ = [
     "FacilitatorLink",
     "FacilitatorNote",
     "Invite",
+    "JournalEntry",
+    "JournalShare",
+    "Noticing",
     "PracticeSession",
     "SavedPlan",
     "SessionEvent",

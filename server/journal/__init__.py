@@ -1,0 +1,1 @@
+"""The private journal and noticing, between sessions."""
