@@ -18,6 +18,7 @@ from exercises.summary import Summary, summary_to_markdown
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
 from rooms.runtime import LiveRuntime
 from server.facilitation.service import end_facilitation, facilitators_of
+from server.journal.erase import erase_journal
 from server.live.service import end_open_sessions
 from server.models import FacilitatorLink, FacilitatorNote, Invite, SavedPlan, SummaryConsent, User
 from server.models.timestamps import utcnow
@@ -130,6 +131,7 @@ async def _scrub_sessions(db: AsyncSession, user: User) -> None:
 
 
 async def _erase_own_rows(db: AsyncSession, user: User) -> None:
+    await erase_journal(db, user=user)  # journal entries, shares (mine and those made to me), noticings
     for statement in (
         delete(SessionSummary).where(col(SessionSummary.user_id) == user.id),
         delete(SummaryConsent).where(

@@ -2,7 +2,9 @@
 
 What is in it is what they could already see in the app: their account, couples, the sessions they
 took part in (every event addressed to them: what both shared, their own private answers, never the
-partner's), their summaries, and, for facilitators, the notes and plans they wrote.
+partner's), their summaries, their private journal (and which entry they share), their noticings, and,
+for facilitators, the notes and plans they wrote. A facilitator's export never holds an entry shared
+with them: that is the author's.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
+from server.journal.export import journal_export
 from server.models import CoupleMember, FacilitatorNote, SavedPlan, User
 
 EXPORT_FORMAT = "duologue-export/1"
@@ -101,4 +104,5 @@ async def everything_about(db: AsyncSession, *, user: User) -> dict[str, Any]:
             ],
             "saved_plans": [{"title": p.title, "spec": p.spec, "created_at": _iso(p.created_at)} for p in plans],
         },
+        **await journal_export(db, user=user),
     }
