@@ -43,7 +43,7 @@ def _context(value: str | None) -> str | None:
 def _feelings(value: list[str]) -> list[str]:
     unknown = journal_definitions().unknown_feelings(value)
     if unknown:
-        raise ValueError(f"We don't know the feeling {unknown[0]!r}. Choose from the list offered.")
+        raise ValueError("We don't know one of those feelings. Choose from the list offered.")
     return list(dict.fromkeys(value))  # each once, in the order chosen
 
 
