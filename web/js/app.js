@@ -10,6 +10,8 @@ import { showFacilitatorSession } from "./views/facilitator_session.js";
 import { showHistory } from "./views/history.js";
 import { showHome } from "./views/home.js";
 import { showInvite } from "./views/invite.js";
+import { showJournal } from "./views/journal.js";
+import { showNoticing } from "./views/noticing.js";
 import { showSession } from "./views/session.js";
 import { showSummary } from "./views/summary.js";
 import { showWelcome } from "./views/welcome.js";
@@ -23,6 +25,8 @@ const routes = [
   [/^\/home$/, () => showHome(app), true],
   [/^\/history$/, () => showHistory(app), true],
   [/^\/account$/, () => showAccount(app), true],
+  [/^\/journal$/, () => showJournal(app), true],
+  [/^\/noticing$/, () => showNoticing(app), true],
   [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
   [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
   [/^\/summary\/([^/]+)$/, (id) => showSummary(app, id), true],

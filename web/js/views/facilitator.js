@@ -46,6 +46,9 @@ export async function showFacilitatorDashboard(app) {
     const summaries = await Promise.all(couples.map((c) =>
       api("GET", `/api/facilitator/couples/${c.couple_id}/summaries`).catch(() => [])));
     couples.forEach((c, i) => { c.summaries = summaries[i]; });
+    const journals = await Promise.all(couples.map((c) =>
+      api("GET", `/api/facilitator/couples/${c.couple_id}/journal`).catch(() => [])));
+    couples.forEach((c, i) => { c.journal = journals[i]; });
     const key = JSON.stringify(couples);
     if (!force && key === lastKey) return;
     lastKey = key;
@@ -169,7 +172,23 @@ function coupleCard(couple, state, composer, choice) {
     sessionList("Past", couple.past, "Your record"),
     !couple.upcoming.length && !couple.live.length && !couple.past.length ? h("p", { class: "hint" }, "No sessions yet.") : null,
     form,
-    summaries);
+    summaries,
+    sharedJournal(couple));
+}
+
+/** The one journal entry each partner may choose to share: its current words, gone the moment they stop. */
+function sharedJournal(couple) {
+  const shared = couple.journal || [];
+  return h("div", { "data-testid": "shared-journal" },
+    h("h4", {}, "Journal entries shared with you"),
+    shared.length
+      ? shared.map((s) => h("figure", { class: "shared-journal card" },
+        h("figcaption", {}, `${s.partner_display_name}'s journal entry`),
+        h("p", { class: "hint" }, `Shared with you by ${s.partner_display_name}. You see it as it is now: if they edit it, you see the new words; if they stop sharing, it's gone from here.`),
+        s.entry.prompt ? h("p", { class: "journal-prompt" }, s.entry.prompt) : null,
+        h("blockquote", {}, s.entry.text),
+        s.entry.feelings.length ? h("p", { class: "hint" }, `Feelings: ${s.entry.feelings.join(", ")}`) : null))
+      : h("p", { class: "hint" }, "Nobody has shared a journal entry with you. A journal is private unless its author chooses to share one entry."));
 }
 
 /** The plan composer: exercises in order, rounds and time limits within each definition's bounds. */
