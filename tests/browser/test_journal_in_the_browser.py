@@ -1,4 +1,4 @@
-"""The private journal and noticing on a phone (360×740): by keyboard, in view, no sideways scroll, axe clean."""
+"""The private journal and noticing on a phone (360 by 740): by keyboard, in view, no sideways scroll, axe clean."""
 
 from __future__ import annotations
 
