@@ -127,6 +127,7 @@ class SharedEntry(SQLModel):
     partner_display_name: str
     shared_at: datetime
     entry: EntryPublic
+    feeling_labels: list[str] = Field(default_factory=list, description="The entry's feelings, in words")
 
 
 class NoticingOptions(SQLModel):

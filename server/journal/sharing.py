@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.errors import ApiError
 from server.facilitation.access import active_link, authorize_facilitator
-from server.journal.entries import own_entry, to_public
+from server.journal.definitions import journal_definitions
+from server.journal.entries import own_entry, read_feelings, to_public
 from server.journal.shapes import SharedEntry, SharedWith
 from server.models import FacilitatorLink, JournalEntry, JournalShare, User
 from server.pairing.service import current_members, current_membership
@@ -105,6 +106,7 @@ async def shared_with_facilitator(db: AsyncSession, *, facilitator: User, couple
                 partner_display_name=author.display_name,
                 shared_at=share_row.shared_at,
                 entry=to_public(entry),
+                feeling_labels=[journal_definitions().feeling_label(f) for f in read_feelings(entry.feelings)],
             )
         )
     return result

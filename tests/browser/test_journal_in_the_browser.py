@@ -130,6 +130,22 @@ async def test_the_facilitator_sees_the_shared_entry_in_the_couple_view(new_pers
     assert page.errors == []
 
 
+async def test_older_entries_are_a_button_away(new_person: Any, web_server: Any) -> None:
+    _fran, alex, _sam, _couple_id = await linked_trio(web_server.url)
+    for n in range(51):
+        await alex.call("POST", "/api/journal", {"text": f"Entry number {n}"})
+    page = await signed_in_page(new_person, alex, **PHONE)
+    await page.goto("/journal")
+    entries = page.get_by_test_id("journal-entry")
+    await expect(entries).to_have_count(50)
+    await expect(entries.last).to_contain_text("Entry number 1")
+    await page.get_by_role("button", name="Show older entries").click()
+    await expect(entries).to_have_count(51)
+    await expect(entries.last).to_contain_text("Entry number 0")
+    await expect(page.get_by_role("button", name="Show older entries")).to_be_hidden()
+    assert page.errors == []
+
+
 def spread_over_weeks(database: Path, user_id: str) -> None:
     """Give the moments noted in this test different days and hours, as weeks of real use would."""
     engine = create_engine(f"sqlite:///{database}")

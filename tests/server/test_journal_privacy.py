@@ -123,6 +123,7 @@ async def test_the_facilitator_sees_nothing_until_alex_shares_then_exactly_that_
     assert response.json()["facilitator_display_name"] == "Fran"
     shared = (await c.facilitator.get(f"/api/facilitator/couples/{c.couple_id}/journal")).json()
     assert [(s["partner_display_name"], s["entry"]["text"]) for s in shared] == [("Alex", SECRET)]
+    assert shared[0]["feeling_labels"] == ["afraid"]
     assert "not for anyone" not in str(shared)
     # Alex sees where it is shared; nobody else learns anything.
     assert (await c.alex.get("/api/journal/share")).json()["id"] == ids["entry_id"]

@@ -187,7 +187,7 @@ function sharedJournal(couple) {
         h("p", { class: "hint" }, `Shared with you by ${s.partner_display_name}. You see it as it is now: if they edit it, you see the new words; if they stop sharing, it's gone from here.`),
         s.entry.prompt ? h("p", { class: "journal-prompt" }, s.entry.prompt) : null,
         h("blockquote", {}, s.entry.text),
-        s.entry.feelings.length ? h("p", { class: "hint" }, `Feelings: ${s.entry.feelings.join(", ")}`) : null))
+        s.feeling_labels.length ? h("p", { class: "hint" }, `Feelings: ${s.feeling_labels.join(", ")}`) : null))
       : h("p", { class: "hint" }, "Nobody has shared a journal entry with you. A journal is private unless its author chooses to share one entry."));
 }
 

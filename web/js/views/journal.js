@@ -5,22 +5,35 @@ import { announce, formatDate, h, mount, showFieldErrors } from "../dom.js";
 import { visibleLength } from "../text_count.js";
 
 const OFFERED = 4; // prompts offered at a time; "Other prompts" shows the next few
+const PAGE = 50; // entries shown at first, and added by "Show older entries"
 
 export async function showJournal(app) {
   const [options, entries, links] = await Promise.all([
     api("GET", "/api/journal/options"),
-    api("GET", "/api/journal"),
+    api("GET", `/api/journal?limit=${PAGE}`),
     api("GET", "/api/facilitators").catch(() => []),
   ]);
   const state = { options, entries, facilitators: links.filter((l) => l.status === "linked"), offset: 0 };
   const labels = new Map(options.feelings.map((f) => [f.id, f.label]));
   const list = h("div", { class: "journal-list", "data-testid": "journal-list" });
   const listStatus = h("p", { class: "hint", role: "status", "data-testid": "journal-list-status" });
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, "Show older entries");
+  let shown = PAGE;
   const search = searchForm(state, async (params) => {
+    params.set("limit", String(shown));
     state.entries = await api("GET", `/api/journal?${params}`);
+    more.hidden = state.entries.length < shown;
     draw();
+    params.delete("limit");
     listStatus.textContent = params.toString()
-      ? `${count(state.entries.length, "entry", "entries")} found.` : "";
+      ? `${count(state.entries.length, "entry", "entries")}${more.hidden ? "" : " or more"} found.` : "";
+  });
+  more.addEventListener("click", async () => {
+    const first = state.entries.length;
+    shown += PAGE;
+    await search.run();
+    list.querySelectorAll("[data-testid=journal-entry] h3")[first]?.setAttribute("tabindex", "-1");
+    list.querySelectorAll("[data-testid=journal-entry] h3")[first]?.focus();
   });
 
   function draw() {
@@ -45,7 +58,8 @@ export async function showJournal(app) {
       writeForm(state, async () => { await search.run(); })),
     h("section", { "aria-labelledby": "entries-heading" },
       h("h2", { id: "entries-heading", tabindex: "-1" }, "Your entries"),
-      search.element, listStatus, list));
+      search.element, listStatus, list, more));
+  more.hidden = state.entries.length < PAGE;
   draw();
 }
 
