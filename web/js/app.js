@@ -10,6 +10,8 @@ import { showFacilitatorSession } from "./views/facilitator_session.js";
 import { showHistory } from "./views/history.js";
 import { showHome } from "./views/home.js";
 import { showInvite } from "./views/invite.js";
+import { showProgress } from "./views/progress.js";
+import { showSelfCheck } from "./views/self_check.js";
 import { showSession } from "./views/session.js";
 import { showSummary } from "./views/summary.js";
 import { showWelcome } from "./views/welcome.js";
@@ -22,6 +24,8 @@ const routes = [
   [/^\/signup$/, () => showAuth(app, "signup")],
   [/^\/home$/, () => showHome(app), true],
   [/^\/history$/, () => showHistory(app), true],
+  [/^\/progress$/, () => showProgress(app), true],
+  [/^\/self-check$/, () => showSelfCheck(app), true],
   [/^\/account$/, () => showAccount(app), true],
   [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
   [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
@@ -61,6 +65,7 @@ export function renderNav() {
     nav.replaceChildren(...[
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
+      h("a", { href: "/progress", "data-link": true }, "Progress"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
       h("a", { href: "/account", "data-link": true }, "Your account"),
       h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { formatDate, h, mount } from "../dom.js";
 import { therapistCard } from "./facilitator_links.js";
+import { progressPanel } from "./facilitator_progress.js";
 import { summaryBody } from "./summary_body.js";
 
 const POLL_MS = 5000;
@@ -169,7 +170,8 @@ function coupleCard(couple, state, composer, choice) {
     sessionList("Past", couple.past, "Your record"),
     !couple.upcoming.length && !couple.live.length && !couple.past.length ? h("p", { class: "hint" }, "No sessions yet.") : null,
     form,
-    summaries);
+    summaries,
+    progressPanel(couple));
 }
 
 /** The plan composer: exercises in order, rounds and time limits within each definition's bounds. */

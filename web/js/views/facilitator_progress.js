@@ -1,0 +1,115 @@
+// The facilitator's view of a couple's progress: per partner who chose to share it with them, their trends;
+// for everyone, attendance of the sessions this facilitator ran; a CSV of exactly that; and recording a
+// questionnaire score given elsewhere (only for a partner who shares).
+import { api } from "../api.js";
+import { weeklyChart } from "../charts.js";
+import { h } from "../dom.js";
+import { measureGroups, progressQuery, timeZone } from "./progress.js";
+
+const WEEKS = 12;
+const panels = new Map(); // couple id → its panel, kept across the dashboard's redraws (open state, typed values)
+
+/** The progress panel of one couple; built once and reused, so a redraw of the dashboard keeps it as it was. */
+export function progressPanel(couple) {
+  let panel = panels.get(couple.couple_id);
+  if (panel) return panel.element;
+  const body = h("div", { class: "stack", "aria-live": "polite" });
+  const details = h("details", { class: "facilitator-progress", "data-testid": "couple-progress" },
+    h("summary", {}, "Progress"), body);
+  panel = { element: details, loaded: false };
+  details.addEventListener("toggle", () => {
+    if (details.open && !panel.loaded) { panel.loaded = true; load(couple, body); }
+  });
+  panels.set(couple.couple_id, panel);
+  return details;
+}
+
+async function load(couple, body) {
+  const id = couple.couple_id;
+  body.replaceChildren(h("p", { class: "hint" }, "Loading…"));
+  let data;
+  try {
+    data = await api("GET", `/api/facilitator/couples/${id}/progress?${progressQuery(WEEKS)}`);
+  } catch (error) {
+    body.replaceChildren(h("p", { class: "form-error", role: "alert" }, error.message));
+    return;
+  }
+  const csv = `/api/facilitator/couples/${id}/progress.csv?weeks=${WEEKS}&tz=${encodeURIComponent(timeZone())}`;
+  body.replaceChildren(
+    h("p", { class: "hint" }, `The last ${WEEKS} weeks. You see a partner's measures only while they share them with you; ` +
+      "attendance of the sessions you ran is always here."),
+    h("p", {}, h("a", { class: "button secondary", href: csv, download: "progress.csv", "data-testid": "progress-csv" }, "Download as CSV")),
+    data.partners.map((partner) => partnerBlock(couple, partner, () => load(couple, body))));
+}
+
+function partnerBlock(couple, partner, reload) {
+  const name = partner.display_name;
+  const att = partner.attendance_with_me;
+  const attendance = att && att.weeks?.length ? h("div", { class: "measure-grid" },
+    h("article", { class: "card measure" }, h("h6", {}, `${name}: sessions with you`),
+      weeklyChart({ title: `${name}: sessions you ran that they attended`, kind: "count", min: 0,
+        max: Math.max(3, ...att.attended.filter((v) => v !== null)), weekStarts: att.week_starts || weekStartsOf(att.weeks),
+        values: att.attended, series: "partner" }),
+      h("p", { class: "hint" }, `Attended ${sum(att.attended)}, completed ${sum(att.completed)} of the sessions you ran in these weeks.`)))
+    : null;
+  return h("section", { class: "partner-progress stack", "data-partner": partner.user_id, "aria-label": `${name}'s progress` },
+    h("h5", {}, name),
+    partner.shared
+      ? [h("p", { class: "hint" }, `${name} shares their progress with you. They can stop at any time.`),
+        ...measureGroups({ measures: partner.measures, recorded_scores: partner.recorded_scores, week_starts: partner.week_starts || weekStartsOf(att?.weeks || []) },
+          { series: "partner", owner: name, level: 6 }),
+        scoreForm(couple, partner, reload)]
+      : h("p", { class: "hint" }, `${name} hasn't shared their progress with you. It's their choice.`),
+    attendance);
+}
+
+function sum(values) {
+  return values.reduce((total, v) => total + (v || 0), 0);
+}
+
+/** Monday dates for ISO week keys, when the API gives only the keys. */
+function weekStartsOf(weeks) {
+  return weeks.map((key) => {
+    const [year, week] = key.split("-W").map(Number);
+    const jan4 = new Date(Date.UTC(year, 0, 4));
+    const monday = new Date(jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86400000 + (week - 1) * 7 * 86400000);
+    return monday.toISOString().slice(0, 10);
+  });
+}
+
+function scoreForm(couple, partner, reload) {
+  const base = `score-${partner.user_id}`;
+  const input = (name, label, attrs) => h("div", { class: "field inline" },
+    h("label", { for: `${base}-${name}` }, label), h("input", { id: `${base}-${name}`, name, required: true, ...attrs }));
+  const problem = h("p", { class: "form-error", role: "alert", hidden: true });
+  const status = h("p", { class: "hint", role: "status" });
+  const form = h("form", { class: "stack score-form", novalidate: true },
+    h("p", { class: "hint" }, `A score from a validated questionnaire you gave ${partner.display_name} elsewhere. It shows as its own series.`),
+    input("instrument", "Questionnaire", { type: "text", maxlength: 60 }),
+    input("subscale", "Subscale", { type: "text", maxlength: 60 }),
+    h("div", { class: "row" },
+      input("value", "Score", { type: "number", step: "any" }),
+      input("scale_min", "Lowest possible", { type: "number", step: "any" }),
+      input("scale_max", "Highest possible", { type: "number", step: "any" })),
+    input("administered_on", "Given on", { type: "date", value: new Date().toISOString().slice(0, 10) }),
+    problem, status,
+    h("button", { type: "submit", class: "secondary" }, "Record this score"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    problem.hidden = true;
+    const data = new FormData(form);
+    const number = (key) => (data.get(key) === "" ? null : Number(data.get(key)));
+    try {
+      await api("POST", `/api/facilitator/couples/${couple.couple_id}/scores`, {
+        user_id: partner.user_id, instrument: data.get("instrument"), subscale: data.get("subscale"),
+        value: number("value"), scale_min: number("scale_min"), scale_max: number("scale_max"),
+        administered_on: data.get("administered_on"),
+      });
+      reload();
+    } catch (error) {
+      problem.textContent = error.fields?.length ? error.fields.map((f) => f.message).join(" ") : error.message;
+      problem.hidden = false;
+    }
+  });
+  return h("details", { class: "record-score" }, h("summary", {}, `Record a questionnaire score for ${partner.display_name}`), form);
+}
