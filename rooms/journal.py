@@ -43,6 +43,7 @@ from exercises.state import (
     encode_state_without_plan,
 )
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
+from rooms.rollups import insert_rollups, rollups_for_session
 
 logger = logging.getLogger("duologue.rooms.journal")
 
@@ -407,6 +408,14 @@ class JournalWriter:
                 await conn.execute(insert(EVENTS), events)
             if summaries:
                 await conn.execute(insert(SUMMARIES), summaries)
+            for write in batch:
+                # A session that just ended (and had started) leaves summaries, and its progress counts
+                # with them: one small read of its own events, only when a session ends.
+                if write.summaries and write.state.started_at is not None:
+                    started = _from_timestamp(write.state.started_at)
+                    rows = await rollups_for_session(conn, write.session_id, started)  # type: ignore[arg-type]
+                    if rows:
+                        await insert_rollups(conn, rows)
 
     def _finish(self, batch: list[PendingWrite]) -> None:
         self.commits += 1

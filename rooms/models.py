@@ -74,3 +74,39 @@ class SessionSummary(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     markdown: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SessionMeasures(SQLModel, table=True):
+    """One partner's counts from one ended session (exercises/measures.py), written with its summaries.
+
+    Progress reads these small rows, never the events: two years are a few hundred rows per person.
+    No words are kept here, only counts and check-in numbers the person gave.
+    """
+
+    __tablename__ = "session_measures"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", name="uq_session_measures_owner"),
+        Index("ix_session_measures_user_started", "user_id", "started_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: uuid.UUID = Field(foreign_key="practice_session.id", index=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id")
+    couple_id: uuid.UUID = Field(foreign_key="couple.id", index=True)
+    facilitator_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    attended: bool = False
+    completed: bool = False
+    with_facilitator: bool = False
+    self_disclosure: int = 0
+    reflections_total: int = 0
+    reflections_landed: int = 0
+    understood_sum: int = 0
+    understood_count: int = 0
+    breathing_completed: int = 0
+    breaks_taken: int = 0
+    breaks_returned: int = 0
+    connected_start: int | None = None
+    connected_end: int | None = None
+    calm_start: int | None = None
+    calm_end: int | None = None

@@ -30,6 +30,7 @@ from server.live.controller import PracticeController
 from server.live.endpoint import live_session
 from server.live.publisher import ProtocolCodec, build_cluster
 from server.pairing.controller import PairingController
+from server.progress.controller import FacilitatorProgressController, ProgressController
 from server.security.counters import build_counter
 from server.security.headers import add_security_headers
 from server.security.hosts import trusted_hosts_middleware
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PracticeController,
             PartnerFacilitationController,
             FacilitatorController,
+            ProgressController,
+            FacilitatorProgressController,
             live_session,
             web_router(),
         ],

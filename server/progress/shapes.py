@@ -1,0 +1,158 @@
+"""API shapes of progress (see docs/progress.md for what each field means)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from sqlmodel import Field, SQLModel
+
+
+class PersonBrief(SQLModel):
+    id: uuid.UUID
+    display_name: str
+
+
+class MeasureSeries(SQLModel):
+    key: str
+    label: str
+    group: str = Field(description="self_check, practice or attendance")
+    kind: str = Field(description="scale (mean), count (per week), share (0-1) or change (end - start)")
+    min: float
+    max: float
+    values: list[float | None] = Field(description="Aligned with `weeks`; null means nothing that week.")
+    summary: str
+    about: str
+
+
+class ScorePoint(SQLModel):
+    date: date
+    value: float
+
+
+class ScoreSeries(SQLModel):
+    instrument: str
+    subscale: str
+    min: float
+    max: float
+    recorded_by: str
+    points: list[ScorePoint]
+
+
+class SelfCheckStatus(SQLModel):
+    due: bool
+    last_taken_on: date | None
+    next_due_on: date | None
+
+
+class Progress(SQLModel):
+    person: PersonBrief
+    shared: bool | None = Field(default=None, description="Only for a partner's progress: did they share it?")
+    weeks: list[str]
+    week_starts: list[date]
+    measures: list[MeasureSeries]
+    recorded_scores: list[ScoreSeries]
+    self_check: SelfCheckStatus | None = None
+
+
+class ScaleBounds(SQLModel):
+    min: int
+    max: int
+    low_label: str
+    high_label: str
+
+
+class SelfCheckItem(SQLModel):
+    id: str
+    text: str
+
+
+class SelfCheckForm(SQLModel):
+    intro: str
+    scale: ScaleBounds
+    items: list[SelfCheckItem]
+    due: bool
+    last_taken_on: date | None
+    next_due_on: date | None
+    skipped_until: date | None
+
+
+class SelfCheckAnswers(SQLModel):
+    answers: dict[str, object] = Field(description="Every item id mapped to a whole number on the scale.")
+
+
+class SelfCheckTaken(SQLModel):
+    taken_on: date
+    scores: dict[str, float]
+    replaced: bool
+
+
+class SelfCheckSkipped(SQLModel):
+    skipped_until: date
+
+
+class PartnerSharing(SQLModel):
+    display_name: str
+    shared: bool
+
+
+class FacilitatorSharing(SQLModel):
+    facilitator_id: uuid.UUID
+    display_name: str
+    shared: bool
+
+
+class Sharing(SQLModel):
+    partner: PartnerSharing | None
+    facilitators: list[FacilitatorSharing]
+
+
+class ShareChoice(SQLModel):
+    shared: bool
+
+
+class AttendanceWithMe(SQLModel):
+    weeks: list[str]
+    attended: list[int]
+    completed: list[int]
+
+
+class PartnerProgressForFacilitator(SQLModel):
+    user_id: uuid.UUID
+    display_name: str
+    shared: bool
+    measures: list[MeasureSeries]
+    recorded_scores: list[ScoreSeries]
+    attendance_with_me: AttendanceWithMe
+
+
+class CoupleProgress(SQLModel):
+    couple_id: uuid.UUID
+    weeks: list[str]
+    week_starts: list[date]
+    partners: list[PartnerProgressForFacilitator]
+
+
+Label = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class ScoreCreate(SQLModel):
+    user_id: uuid.UUID
+    instrument: Label
+    subscale: Label
+    value: float
+    scale_min: float
+    scale_max: float
+    administered_on: date
+
+
+class RecordedScorePublic(SQLModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    instrument: str
+    subscale: str
+    value: float
+    scale_min: float
+    scale_max: float
+    administered_on: date
