@@ -15,7 +15,7 @@ import random
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -26,8 +26,12 @@ from exercises import build_summary, keeps_summaries, summary_to_markdown
 from exercises.state import encode_state_without_plan
 from rooms.catalogue import builtin_catalogue
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
+from rooms.rollups import insert_rollups, rollup_rows
 from server.demo.script import Played, Script, play
+from server.demo.self_checks import self_check_rows
 from server.models import Couple, CoupleMember, FacilitatorLink, SoloPractice, User
+from server.models.progress import ProgressFacilitatorShare, RecordedScore, SelfCheckRecord
+from server.progress.form import selfcheck_form
 
 DEMO_DOMAIN = "demo.duologue.test"
 PEOPLE = (("sam", "Sam"), ("alex", "Alex"), ("lee", "Dr Lee"))
@@ -94,6 +98,7 @@ async def seed_history(
     sessions: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     summaries: list[dict[str, Any]] = []
+    rollups: list[dict[str, Any]] = []
     solo: list[dict[str, Any]] = []
     partners = (str(sam.id), str(alex.id))
     plans = builtin_catalogue().plans
@@ -124,6 +129,15 @@ async def seed_history(
             sessions.append(_session_row(row_id, couple.id, sam.id, alex.id, lee.id if with_lee else None, played))
             events += [_event_row(row_id, e) for e in played.events]
             summaries += _summary_rows(row_id, played)
+            if played.state.started_at is not None:  # what progress counts of it, as the journal would write
+                rollups += rollup_rows(
+                    session_id=row_id,
+                    couple_id=couple.id,
+                    facilitator_id=lee.id if with_lee else None,
+                    started_at=_at(played.state.started_at),
+                    partners=(sam.id, alex.id),
+                    events=played.events,
+                )
             seeded.session_ids.append(row_id)
         for day in rng.sample(days, min(len(days), rng.randint(0, 3))):  # Alex breathes on their own now and then
             done = monday + timedelta(days=day, hours=7, minutes=rng.randint(0, 50))
@@ -136,6 +150,23 @@ async def seed_history(
                     "completed_at": done,
                 }
             )
+
+    # Weekly self-checks: Sam's last one was eight days ago (so the home card asks again), Alex's two days
+    # ago; each has missed a week or two along the way.
+    form, today, first_day = selfcheck_form(), now.date(), first_monday.date()
+    checks = self_check_rows(
+        form, who="sam", user_id=sam.id, first_day=first_day, today=today, days_ago=8, rng=rng, missed=frozenset({4})
+    ) + self_check_rows(
+        form,
+        who="alex",
+        user_id=alex.id,
+        first_day=first_day,
+        today=today,
+        days_ago=2,
+        rng=rng,
+        missed=frozenset({2, 7}),
+    )
+    scores = _recorded_scores(sam.id, couple.id, lee.id, first_day, today)
 
     async with engine.begin() as conn:
         await conn.execute(insert(_table(User)), [_user_row(u) for u in people.values()])
@@ -153,8 +184,43 @@ async def seed_history(
             await conn.execute(insert(_table(SessionSummary)), summaries)
         if solo:
             await conn.execute(insert(_table(SoloPractice)), solo)
-    seeded.sessions, seeded.events = len(sessions), len(events)
+        if rollups:
+            await insert_rollups(conn, rollups)
+        if checks:
+            await conn.execute(insert(_table(SelfCheckRecord)), checks)
+        # Sam shows their progress to Dr Lee; Alex keeps theirs (nobody shares with the partner yet).
+        await conn.execute(
+            insert(_table(ProgressFacilitatorShare)),
+            [{"id": uuid.uuid4(), "user_id": sam.id, "facilitator_id": lee.id, "shared": True, "updated_at": joined}],
+        )
+        if scores:
+            await conn.execute(insert(_table(RecordedScore)), scores)
+    seeded.sessions, seeded.events, seeded.self_checks = len(sessions), len(events), len(checks)
     return seeded
+
+
+def _recorded_scores(
+    sam: uuid.UUID, couple_id: uuid.UUID, lee: uuid.UUID, first_day: date, today: date
+) -> list[dict[str, Any]]:
+    """Two questionnaire scores Dr Lee gave Sam in sessions elsewhere (with Sam's consent), as their own series."""
+    days = [first_day + timedelta(days=10), first_day + (today - first_day) * 2 // 3]
+    return [
+        {
+            "id": uuid.uuid4(),
+            "user_id": sam,
+            "couple_id": couple_id,
+            "facilitator_id": lee,
+            "instrument": "ECR-R",
+            "subscale": "Anxiety",
+            "value": value,
+            "scale_min": 1.0,
+            "scale_max": 7.0,
+            "administered_on": day,
+            "created_at": datetime(day.year, day.month, day.day, 17, tzinfo=UTC),
+        }
+        for day, value in zip(days, (4.9, 4.3), strict=True)
+        if first_day <= day <= today
+    ]
 
 
 def _user_row(user: User) -> dict[str, Any]:

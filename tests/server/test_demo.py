@@ -92,6 +92,16 @@ async def test_the_demo_fills_a_fresh_database_and_says_how_to_sign_in(tmp_path:
     one = (await sam.get(f"/api/summaries/{summaries[0]['session_id']}")).json()
     assert one["markdown"]
 
+    # Progress has all it needs: rollups of every session, weekly self-checks with a gap or two.
+    progress = (await sam.get("/api/progress?weeks=12&tz=UTC")).json()
+    measures = {m["key"]: m for m in progress["measures"]}
+    assert sum(v or 0 for v in measures["sessions_attended"]["values"]) == len(sessions)
+    worry = measures["worry"]["values"]
+    assert 8 <= sum(v is not None for v in worry) <= 11 and worry[-1] is None  # Sam's self-check is due again
+    assert progress["self_check"]["due"] is True
+    assert sum(v or 0 for v in measures["self_disclosure"]["values"]) > 0
+    assert progress["recorded_scores"] and progress["recorded_scores"][0]["instrument"] == "ECR-R"
+
     lee = await another()
     assert (await lee.sign_in("lee@demo.duologue.test", password)).status_code == 200
     couples = (await lee.get("/api/facilitator/couples")).json()

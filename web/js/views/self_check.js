@@ -29,6 +29,9 @@ export async function showSelfCheck(app) {
   const el = h("form", { novalidate: true, class: "stack" }, scaleHint, items, problem,
     h("div", { class: "row" }, submit,
       h("button", { type: "button", class: "secondary", onclick: () => skip() }, "Not this week")));
+  el.addEventListener("change", () => { // once everything has a number, an earlier reminder goes away
+    if (!problem.hidden && form.items.every((item) => el.elements[item.id].value)) problem.hidden = true;
+  });
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(el);
