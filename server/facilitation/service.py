@@ -36,6 +36,7 @@ from server.models import Couple, FacilitatorLink, FacilitatorNote, SavedPlan, S
 from server.models.timestamps import utcnow
 from server.pairing.codes import new_code, normalise_code
 from server.pairing.service import current_members, current_membership
+from server.progress.sharing_reset import stop_sharing_progress
 
 INVITE_LIFETIME = timedelta(hours=72)
 
@@ -200,6 +201,7 @@ async def end_facilitation(
     for consent in consents.all():
         consent.granted, consent.updated_at = False, now
         db.add(consent)
+    await stop_sharing_progress(db, facilitator_id=facilitator_id, user_ids=members)
     await db.commit()
     sessions = await db.exec(
         select(PracticeSession).where(

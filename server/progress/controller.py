@@ -19,6 +19,7 @@ from server.progress import service
 from server.progress.params import parse_tz, parse_weeks, today_in
 from server.progress.shapes import (
     CoupleProgress,
+    PartnerProgress,
     Progress,
     RecordedScorePublic,
     ScoreCreate,
@@ -55,11 +56,11 @@ class ProgressController(Controller):
     )
     async def partner(
         self, request: Request[User, Any, Any], db: AsyncSession, weeks: int = Weeks, tz: str = Tz
-    ) -> Progress:
+    ) -> PartnerProgress:
         zone = parse_tz(tz)
         weeks = parse_weeks(weeks)
         data = await service.partner_progress(db, request.user, weeks=weeks, tz=zone, today=today_in(zone))
-        return Progress.model_validate(data)
+        return PartnerProgress.model_validate(data)
 
     @get("/sharing", summary="Who I show my progress to (off by default)", responses=error_responses(401))
     async def sharing(self, request: Request[User, Any, Any], db: AsyncSession) -> Sharing:

@@ -13,7 +13,6 @@ import csv
 import io
 import math
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -177,21 +176,6 @@ async def set_facilitator_sharing(
     db.add(row)
     await db.commit()
     return await sharing(db, user)
-
-
-async def stop_sharing_with_facilitator(
-    db: AsyncSession, *, facilitator_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
-) -> None:
-    """When facilitation ends, sharing ends with it: a new link starts from "off". (Caller commits.)"""
-    rows = await db.exec(
-        select(ProgressFacilitatorShare).where(
-            ProgressFacilitatorShare.facilitator_id == facilitator_id,
-            col(ProgressFacilitatorShare.user_id).in_(user_ids),
-        )
-    )
-    for row in rows.all():
-        row.shared, row.updated_at = False, utcnow()
-        db.add(row)
 
 
 # ------------------------------------------------------------------------------------------ reading

@@ -48,12 +48,20 @@ class SelfCheckStatus(SQLModel):
 
 class Progress(SQLModel):
     person: PersonBrief
-    shared: bool | None = Field(default=None, description="Only for a partner's progress: did they share it?")
+    weeks: list[str] = Field(description='ISO week keys like "2026-W48", oldest first; the last is this week.')
+    week_starts: list[date] = Field(description="The Monday of each week.")
+    measures: list[MeasureSeries]
+    recorded_scores: list[ScoreSeries]
+    self_check: SelfCheckStatus
+
+
+class PartnerProgress(SQLModel):
+    person: PersonBrief
+    shared: bool = Field(description="Whether they share their progress with me; if not, only our shared attendance.")
     weeks: list[str]
     week_starts: list[date]
     measures: list[MeasureSeries]
     recorded_scores: list[ScoreSeries]
-    self_check: SelfCheckStatus | None = None
 
 
 class ScaleBounds(SQLModel):

@@ -35,7 +35,7 @@ class Cast:
     couple_id: str = ""
 
 
-async def _link(facilitator: Browser, first: Browser, second: Browser) -> None:
+async def link(facilitator: Browser, first: Browser, second: Browser) -> None:
     invite = (await facilitator.post("/api/facilitator/invites")).json()
     link_id = (await first.post(f"/api/facilitator-invites/{invite['code']}/accept")).json()
     link = next(x for x in link_id if x["status"] == "awaiting_confirmation")
@@ -55,8 +55,8 @@ async def make_cast(new_browser: Callable[[], Any]) -> Cast:
     code = (await c.alex.post("/api/invites")).json()["code"]
     assert (await c.sam.post(f"/api/invites/{code}/accept")).status_code in (200, 201)
     c.couple_id = (await c.alex.get("/api/couple")).json()["id"]
-    await _link(c.fran, c.alex, c.sam)
-    await _link(c.gale, c.sam, c.alex)
+    await link(c.fran, c.alex, c.sam)
+    await link(c.gale, c.sam, c.alex)
     for name in ("alex", "sam", "fran", "gale"):
         setattr(c, f"{name}_id", (await getattr(c, name).get("/api/me")).json()["id"])
     return c
