@@ -39,16 +39,16 @@ async function load(couple, body) {
     h("p", { class: "hint" }, `The last ${WEEKS} weeks. You see a partner's measures only while they share them with you; ` +
       "attendance of the sessions you ran is always here."),
     h("p", {}, h("a", { class: "button secondary", href: csv, download: "progress.csv", "data-testid": "progress-csv" }, "Download as CSV")),
-    data.partners.map((partner) => partnerBlock(couple, partner, () => load(couple, body))));
+    ...data.partners.map((partner) => partnerBlock(couple, partner, data.week_starts, () => load(couple, body))));
 }
 
-function partnerBlock(couple, partner, reload) {
+function partnerBlock(couple, partner, weekStarts, reload) {
   const name = partner.display_name;
   const att = partner.attendance_with_me;
   const attendance = att && att.weeks?.length ? h("div", { class: "measure-grid" },
     h("article", { class: "card measure" }, h("h6", {}, `${name}: sessions with you`),
       weeklyChart({ title: `${name}: sessions you ran that they attended`, kind: "count", min: 0,
-        max: Math.max(3, ...att.attended.filter((v) => v !== null)), weekStarts: att.week_starts || weekStartsOf(att.weeks),
+        max: Math.max(3, ...att.attended.filter((v) => v !== null)), weekStarts,
         values: att.attended, series: "partner" }),
       h("p", { class: "hint" }, `Attended ${sum(att.attended)}, completed ${sum(att.completed)} of the sessions you ran in these weeks.`)))
     : null;
@@ -56,7 +56,7 @@ function partnerBlock(couple, partner, reload) {
     h("h5", {}, name),
     partner.shared
       ? [h("p", { class: "hint" }, `${name} shares their progress with you. They can stop at any time.`),
-        ...measureGroups({ measures: partner.measures, recorded_scores: partner.recorded_scores, week_starts: partner.week_starts || weekStartsOf(att?.weeks || []) },
+        ...measureGroups({ measures: partner.measures, recorded_scores: partner.recorded_scores, week_starts: weekStarts },
           { series: "partner", owner: name, level: 6 }),
         scoreForm(couple, partner, reload)]
       : h("p", { class: "hint" }, `${name} hasn't shared their progress with you. It's their choice.`),
@@ -65,16 +65,6 @@ function partnerBlock(couple, partner, reload) {
 
 function sum(values) {
   return values.reduce((total, v) => total + (v || 0), 0);
-}
-
-/** Monday dates for ISO week keys, when the API gives only the keys. */
-function weekStartsOf(weeks) {
-  return weeks.map((key) => {
-    const [year, week] = key.split("-W").map(Number);
-    const jan4 = new Date(Date.UTC(year, 0, 4));
-    const monday = new Date(jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86400000 + (week - 1) * 7 * 86400000);
-    return monday.toISOString().slice(0, 10);
-  });
 }
 
 function scoreForm(couple, partner, reload) {

@@ -30,7 +30,7 @@ export function measureCard(measure, weekStarts, { series = "own", owner = "", l
     h("p", { class: "measure-summary" }, measure.summary),
     weeklyChart({ title: owner ? `${owner}: ${measure.label}` : measure.label, summary: measure.summary, kind: measure.kind,
       min: measure.min, max: measure.max, weekStarts, values: measure.values, series }),
-    measure.about ? h("p", { class: "hint" }, measure.about) : null);
+    measure.about && !owner ? h("p", { class: "hint" }, measure.about) : null); // "about" speaks to the person themself
 }
 
 export function recordedCard(score, weekStarts, { owner = "", level = 4 } = {}) {
@@ -91,7 +91,7 @@ export async function showProgress(app) {
     if (mine instanceof ApiError) {
       body.replaceChildren(h("p", { class: "form-error", role: "alert" }, mine.message));
     } else {
-      body.replaceChildren(selfCheckNote(mine.self_check), ...measureGroups(mine, { level: 2 }));
+      body.replaceChildren(...[selfCheckNote(mine.self_check), ...measureGroups(mine, { level: 2 })].filter(Boolean));
     }
     body.setAttribute("aria-busy", "false");
     renderPartner(partnerArea, partner);
