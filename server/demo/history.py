@@ -72,9 +72,15 @@ async def seed_history(
     sessions_per_week: tuple[int, int] = (3, 5),
     seed: int = 12,
     domain: str = DEMO_DOMAIN,
+    weekly_plan: str | None = "weekly_meeting",
+    other_plans: tuple[str, ...] = ("daily", "daily", "stress_reducing"),
 ) -> SeededHistory:
     """Create Sam and Alex (a couple) and Dr Lee (their facilitator) with `weeks` ISO weeks of history
-    ending in the week of `now`. Everyone's password hash is `password_hash`. Deterministic for a seed."""
+    ending in the week of `now`. Everyone's password hash is `password_hash`. Deterministic for a seed.
+
+    Each week's last session is `weekly_plan` (with Dr Lee every other week), the others are drawn from
+    `other_plans`; a daily session stores about 65 events, a weekly meeting about 190. `domain` makes the
+    three email addresses, so a benchmark can seed several couples into one database."""
     now = now or datetime.now(UTC)
     rng = random.Random(seed)
     first_monday = _monday(now) - timedelta(weeks=weeks - 1)
@@ -109,8 +115,9 @@ async def seed_history(
         count = min(len(days), rng.randint(*sessions_per_week))
         for n, day in enumerate(sorted(rng.sample(days, count))):
             start = monday + timedelta(days=day, hours=rng.randint(18, 20), minutes=rng.randint(0, 59))
-            plan_id = "weekly_meeting" if n == count - 1 else rng.choice(("daily", "daily", "stress_reducing"))
-            with_lee = plan_id == "weekly_meeting" and week % 2 == 1
+            weekly = weekly_plan is not None and n == count - 1
+            plan_id = weekly_plan if weekly and weekly_plan else rng.choice(other_plans)
+            with_lee = weekly and week % 2 == 1
             script = Script(
                 progress,
                 leave_early_at_step=rng.randint(4, 9) if rng.random() < 0.08 else None,
