@@ -207,17 +207,22 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     assert any(r["partner"] == "Sam" and r["measure"] == "worry" for r in rows)
     assert not any(r["partner"] == "Alex" and r["measure"] == "worry" for r in rows)  # not consented
 
-    # A questionnaire score Lee gave Sam elsewhere becomes its own series on the chart.
-    await sam.get_by_text("Record a questionnaire score for Sam").click()
-    await sam.get_by_label("Questionnaire").fill("ECR-R")
-    await sam.get_by_label("Subscale").fill("Anxiety")
-    await sam.get_by_label("Score", exact=True).fill("3.4")
-    await sam.get_by_label("Lowest possible").fill("1")
-    await sam.get_by_label("Highest possible").fill("7")
-    await sam.get_by_role("button", name="Record this score").click()
-    sam = page.get_by_test_id("couple-progress").locator(
-        "section.partner-progress", has=page.get_by_role("heading", name="Sam", exact=True)
-    )
+    # A questionnaire score Lee gave Sam elsewhere becomes its own series on the chart (the demo has ECR-R).
     await expect(sam.locator('[data-instrument="ECR-R"]')).to_have_count(1)
-    await expect(sam.locator('[data-instrument="ECR-R"]').get_by_role("img")).to_be_visible()
+    await sam.get_by_text("Record a questionnaire score for Sam").click()
+    await sam.get_by_label("Questionnaire").fill("CSI-16")
+    await sam.get_by_label("Subscale").fill("Satisfaction")
+    await sam.get_by_label("Score", exact=True).fill("52")
+    await sam.get_by_label("Lowest possible").fill("0")
+    await sam.get_by_label("Highest possible").fill("81")
+    await sam.get_by_role("button", name="Record this score").click()
+    card = sam.locator('[data-instrument="CSI-16"]')
+    await expect(card).to_have_count(1)
+    await expect(card.get_by_role("img")).to_be_visible()
+    await expect(card).to_contain_text("was 52 (on a scale of 0 to 81)")
+
+    # Recorded by mistake: Lee removes it, and the series goes.
+    await sam.get_by_role("button", name=re.compile(r"^Remove CSI-16, Satisfaction: 52")).click()
+    await expect(sam.locator('[data-instrument="CSI-16"]')).to_have_count(0)
+    await expect(sam.locator('[data-instrument="ECR-R"]')).to_have_count(1)
     assert page.errors == []

@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { weeklyChart } from "../charts.js";
 import { h } from "../dom.js";
-import { measureGroups, progressQuery, timeZone } from "./progress.js";
+import { measureGroups, progressQuery } from "./progress.js";
 
 const WEEKS = 12;
 const panels = new Map(); // couple id → its panel, kept across the dashboard's redraws (open state, typed values)
@@ -34,15 +34,17 @@ async function load(couple, body) {
     body.replaceChildren(h("p", { class: "form-error", role: "alert" }, error.message));
     return;
   }
-  const csv = `/api/facilitator/couples/${id}/progress.csv?weeks=${WEEKS}&tz=${encodeURIComponent(timeZone())}`;
+  const csv = `/api/facilitator/couples/${id}/progress.csv?${progressQuery(WEEKS)}`;
+  const recorded = await api("GET", `/api/facilitator/couples/${id}/scores`).catch(() => []);
   body.replaceChildren(
     h("p", { class: "hint" }, `The last ${WEEKS} weeks. You see a partner's measures only while they share them with you; ` +
       "attendance of the sessions you ran is always here."),
     h("p", {}, h("a", { class: "button secondary", href: csv, download: "progress.csv", "data-testid": "progress-csv" }, "Download as CSV")),
-    ...data.partners.map((partner) => partnerBlock(couple, partner, data.week_starts, () => load(couple, body))));
+    ...data.partners.map((partner) => partnerBlock(couple, partner, data.week_starts,
+      recorded.filter((r) => r.user_id === partner.user_id), () => load(couple, body))));
 }
 
-function partnerBlock(couple, partner, weekStarts, reload) {
+function partnerBlock(couple, partner, weekStarts, recorded, reload) {
   const name = partner.display_name;
   const att = partner.attendance_with_me;
   const attendance = att && att.weeks?.length ? h("div", { class: "measure-grid" },
@@ -58,9 +60,26 @@ function partnerBlock(couple, partner, weekStarts, reload) {
       ? [h("p", { class: "hint" }, `${name} shares their progress with you. They can stop at any time.`),
         ...measureGroups({ measures: partner.measures, recorded_scores: partner.recorded_scores, week_starts: weekStarts },
           { series: "partner", owner: name, level: 6 }),
-        scoreForm(couple, partner, reload)]
+        scoreForm(couple, partner, reload),
+        recorded.length ? recordedList(partner, recorded, reload) : null]
       : h("p", { class: "hint" }, `${name} hasn't shared their progress with you. It's their choice.`),
     attendance);
+}
+
+/** The scores this facilitator recorded for one partner, each removable (a typo, or the wrong person). */
+function recordedList(partner, scores, reload) {
+  const problem = h("p", { class: "form-error", role: "alert", hidden: true });
+  return h("div", { class: "recorded-list" },
+    h("p", { class: "hint" }, `Scores you recorded for ${partner.display_name}:`),
+    h("ul", { class: "summary-list" }, scores.map((score) => {
+      const what = `${score.instrument}, ${score.subscale}: ${score.value} (${score.scale_min} to ${score.scale_max}) on ${score.administered_on}`;
+      return h("li", { class: "row" }, h("span", {}, what),
+        h("button", { type: "button", class: "quiet", "aria-label": `Remove ${what}`, onclick: async () => {
+          try { await api("DELETE", `/api/facilitator/scores/${score.id}`); reload(); }
+          catch (error) { problem.textContent = error.message; problem.hidden = false; }
+        } }, "Remove"));
+    })),
+    problem);
 }
 
 function sum(values) {

@@ -2,6 +2,7 @@ import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { copyText, field, formatDate, h, mount } from "../dom.js";
 import { renderFacilitators, therapistCard } from "./facilitator_links.js";
+import { tzQuery } from "./progress.js";
 
 const POLL_MS = 4000;
 
@@ -55,7 +56,7 @@ export async function showHome(app) {
 }
 
 async function renderSelfCheckCard(area) {
-  const selfCheck = await api("GET", "/api/progress/self-check").catch(() => null);
+  const selfCheck = await api("GET", `/api/progress/self-check?${tzQuery()}`).catch(() => null);
   if (!selfCheck?.due) { area.replaceChildren(); return; }
   const said = h("p", { class: "hint", role: "status" });
   area.replaceChildren(h("section", { class: "card stack self-check-card", "aria-labelledby": "self-check-heading", "data-testid": "self-check-card" },
@@ -64,7 +65,7 @@ async function renderSelfCheckCard(area) {
     h("div", { class: "row" },
       h("a", { class: "button", href: "/self-check", "data-link": true }, "Take the self-check"),
       h("button", { type: "button", class: "secondary", onclick: async () => {
-        const skipped = await api("POST", "/api/progress/self-check/skip").catch(() => null);
+        const skipped = await api("POST", `/api/progress/self-check/skip?${tzQuery()}`).catch(() => null);
         area.replaceChildren(said);
         said.textContent = skipped ? "That's fine. We'll ask again next week." : "";
       } }, "Not this week"))));

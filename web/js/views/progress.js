@@ -18,8 +18,12 @@ export function timeZone() {
   try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch { return "UTC"; }
 }
 
+export function tzQuery() {
+  return `tz=${encodeURIComponent(timeZone())}`;
+}
+
 export function progressQuery(weeks) {
-  return `weeks=${weeks}&tz=${encodeURIComponent(timeZone())}`;
+  return `weeks=${weeks}&${tzQuery()}`;
 }
 
 /** One card per measure: its name, its sentence, its chart (with a table), and what it is about. */
@@ -33,17 +37,22 @@ export function measureCard(measure, weekStarts, { series = "own", owner = "", l
     measure.about && !owner ? h("p", { class: "hint" }, measure.about) : null); // "about" speaks to the person themself
 }
 
+function longDate(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString([], { day: "numeric", month: "long", year: "numeric" });
+}
+
 export function recordedCard(score, weekStarts, { owner = "", level = 4 } = {}) {
   const title = `${score.instrument}, ${score.subscale}`;
   const last = score.points[score.points.length - 1];
-  const summary = last ? `Recorded by ${score.recorded_by}; the latest, on ${last.date}, was ${last.value} (on a scale of ${score.min} to ${score.max}).`
+  const summary = last ? `Recorded by ${score.recorded_by}; the latest, on ${longDate(last.date)}, was ${last.value} (on a scale of ${score.min} to ${score.max}).`
     : `Recorded by ${score.recorded_by}.`;
   return h("article", { class: "card measure recorded", "data-instrument": score.instrument },
-    h(`h${level}`, {}, owner ? `${owner}: ${title}` : title, h("span", { class: "tag" }, "recorded score")),
+    h(`h${level}`, {}, owner ? `${owner}: ${title}` : title, " ", h("span", { class: "tag" }, "recorded score")),
     h("p", { class: "measure-summary" }, summary),
     weeklyChart({ title: `${owner ? `${owner}: ` : ""}${title} (recorded score)`, summary, kind: "scale", min: score.min, max: score.max,
       weekStarts, points: score.points, series: "recorded" }),
-    h("p", { class: "hint" }, "A questionnaire your facilitator gave you and noted here, shown as its own series."));
+    h("p", { class: "hint" }, "A score from a questionnaire given outside Duologue, shown as its own series."));
 }
 
 export function measureGroups(data, { series = "own", owner = "", level = 3 } = {}) {

@@ -1,12 +1,12 @@
 // The weekly self-check: a few statements, each a 1–7 choice as a real radio group (arrow keys move within it).
 import { api } from "../api.js";
 import { formatDate, h, mount } from "../dom.js";
-import { timeZone } from "./progress.js";
+import { tzQuery } from "./progress.js";
 
 export async function showSelfCheck(app) {
   let form;
   try {
-    form = await api("GET", "/api/progress/self-check");
+    form = await api("GET", `/api/progress/self-check?${tzQuery()}`);
   } catch (error) {
     mount(h("h1", {}, "Your weekly self-check"), h("p", { class: "form-error", role: "alert" }, error.message));
     return;
@@ -47,7 +47,7 @@ export async function showSelfCheck(app) {
     submit.disabled = true;
     try {
       const answers = Object.fromEntries(form.items.map((item) => [item.id, Number(data.get(item.id))]));
-      const saved = await api("POST", `/api/progress/self-check?tz=${encodeURIComponent(timeZone())}`, { answers });
+      const saved = await api("POST", `/api/progress/self-check?${tzQuery()}`, { answers });
       thanks(saved);
     } catch (error) {
       problem.textContent = error.message;
@@ -59,7 +59,7 @@ export async function showSelfCheck(app) {
 
   async function skip() {
     try {
-      const skipped = await api("POST", "/api/progress/self-check/skip");
+      const skipped = await api("POST", `/api/progress/self-check/skip?${tzQuery()}`);
       mount(h("h1", {}, "That's fine"),
         h("p", {}, `We won't ask again until ${formatDate(skipped.skipped_until)}. You can still take it any time from your Progress page.`),
         h("p", {}, h("a", { href: "/home", "data-link": true }, "Back home")));
