@@ -22,6 +22,7 @@ from server.live.service import end_open_sessions
 from server.models import FacilitatorLink, FacilitatorNote, Invite, SavedPlan, SummaryConsent, User
 from server.models.timestamps import utcnow
 from server.pairing.service import current_membership, leave_couple
+from server.progress.export import progress_rows_of
 
 REMOVED_WORDS = "(Your partner's words were removed when they closed their account.)"
 CLOSED_ACCOUNT_NAME = "A closed account"
@@ -138,6 +139,7 @@ async def _erase_own_rows(db: AsyncSession, user: User) -> None:
         delete(SavedPlan).where(col(SavedPlan.facilitator_id) == user.id),
         delete(FacilitatorNote).where(col(FacilitatorNote.facilitator_id) == user.id),
         delete(Invite).where(col(Invite.inviter_id) == user.id, col(Invite.accepted_at).is_(None)),
+        *progress_rows_of(user.id),
     ):
         await db.exec(statement)  # type: ignore[call-overload]
     await db.commit()

@@ -2,7 +2,8 @@
 
 What is in it is what they could already see in the app: their account, couples, the sessions they
 took part in (every event addressed to them: what both shared, their own private answers, never the
-partner's), their summaries, and, for facilitators, the notes and plans they wrote.
+partner's), their summaries, their progress (self-checks, measures, sharing choices, scores recorded
+about them), and, for facilitators, the notes and plans they wrote.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
 from server.models import CoupleMember, FacilitatorNote, SavedPlan, User
+from server.progress.export import my_progress_data
 
 EXPORT_FORMAT = "duologue-export/1"
 
@@ -95,6 +97,7 @@ async def everything_about(db: AsyncSession, *, user: User) -> dict[str, Any]:
             }
             for s in summaries
         ],
+        "progress": await my_progress_data(db, user=user),
         "facilitation": {
             "notes_i_wrote": [
                 {"session_id": str(n.session_id), "text": n.text, "created_at": _iso(n.created_at)} for n in notes

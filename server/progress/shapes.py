@@ -19,9 +19,9 @@ class MeasureSeries(SQLModel):
     label: str
     group: str = Field(description="self_check, practice or attendance")
     kind: str = Field(description="scale (mean), count (per week), share (0-1) or change (end - start)")
-    min: float
-    max: float
-    values: list[float | None] = Field(description="Aligned with `weeks`; null means nothing that week.")
+    min: int | float
+    max: int | float
+    values: list[int | float | None] = Field(description="Aligned with `weeks`; null means nothing that week.")
     summary: str
     about: str
 
