@@ -225,4 +225,14 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     await sam.get_by_role("button", name=re.compile(r"^Remove CSI-16, Satisfaction: 52")).click()
     await expect(sam.locator('[data-instrument="CSI-16"]')).to_have_count(0)
     await expect(sam.locator('[data-instrument="ECR-R"]')).to_have_count(1)
-    assert page.errors == []
+
+    # On a phone too: the panel opens by keyboard and nothing runs off the side.
+    phone = await signed_in_page(new_person, lee, width=360, height=740)
+    await phone.goto("/facilitator")
+    summary = phone.get_by_test_id("couple-progress").get_by_text("Progress", exact=True)
+    await summary.focus()
+    await phone.keyboard.press("Enter")
+    await expect(phone.get_by_test_id("couple-progress").locator('[data-measure="worry"]')).to_have_count(1)
+    await no_sideways_scroll(phone, 360)
+    assert await axe_violations(phone) == []
+    assert page.errors == [] and phone.errors == []
