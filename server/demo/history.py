@@ -146,21 +146,23 @@ async def seed_history(
                     events=played.events,
                 )
             seeded.session_ids.append(row_id)
-        for day in rng.sample(days, min(len(days), rng.randint(0, 3))):  # Alex breathes on their own now and then
-            done = monday + timedelta(days=day, hours=7, minutes=rng.randint(0, 50))
-            solo.append(
-                {
-                    "id": uuid.uuid4(),
-                    "user_id": alex.id,
-                    "kind": "breathing",
-                    "started_at": done - timedelta(minutes=3),
-                    "completed_at": done,
-                }
-            )
+        for person, most in ((sam, 1 + round(2 * progress)), (alex, 3)):  # breathing on their own now and then
+            for day in rng.sample(days, min(len(days), rng.randint(0, most))):
+                done = monday + timedelta(days=day, hours=7, minutes=rng.randint(0, 50))
+                solo.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "user_id": person.id,
+                        "kind": rng.choice(("breathing", "breathing", "grounding")),
+                        "started_at": done - timedelta(minutes=3),
+                        "completed_at": done,
+                    }
+                )
 
     # Weekly self-checks: Sam's last one was eight days ago (so the home card asks again), Alex's two days
     # ago; each has missed a week or two along the way.
     form, today, first_day = selfcheck_form(), now.date(), first_monday.date()
+    rng = random.Random(seed + 1)  # their own draws: the trend stays the same however the sessions went
     checks = self_check_rows(
         form, who="sam", user_id=sam.id, first_day=first_day, today=today, days_ago=8, rng=rng, missed=frozenset({4})
     ) + self_check_rows(

@@ -28,7 +28,7 @@ def answers_for(form: SelfCheck, targets: dict[str, float], rng: random.Random) 
     answers = {}
     for scale in form.scales:
         for item in scale.items:
-            raw = max(lo, min(hi, round(targets[scale.key] + rng.uniform(-0.9, 0.9))))
+            raw = max(lo, min(hi, round(targets[scale.key] + rng.uniform(-0.7, 0.7))))
             answers[item.id] = lo + hi - raw if item.reverse else raw
     return answers
 

@@ -22,7 +22,6 @@ from tests.e2e.live_helpers import paired_couple
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MEASURES = 13  # worry … calm_change: the measure keys of the contract, one card each
 
 
@@ -90,14 +89,13 @@ async def test_the_progress_page_shows_the_demo_history_on_a_phone_and_a_desktop
     await expect(partner.locator('[data-measure="sessions_attended"]')).to_have_count(1)
     await expect(partner.locator('[data-measure="worry"]')).to_have_count(0)
 
-    wide = await signed_in_page(new_person, sam, width=1280, height=900)
+    wide = await signed_in_page(new_person, sam, width=1280, height=1280)
     await wide.goto("/progress")
     await expect(wide.get_by_test_id("progress-body").locator("article.measure[data-measure]")).to_have_count(MEASURES)
     await no_sideways_scroll(wide, 1280)
     assert await axe_violations(wide) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await wide.evaluate("document.activeElement.blur()")  # the picture without a focus ring on the heading
-    await wide.screenshot(path=str(SCREENSHOTS / "progress.png"), full_page=False)
+    await screenshot(wide, "32-progress-desktop", full_page=False)  # README's docs/screenshots/progress.png
     assert page.errors == [] and wide.errors == []
 
 

@@ -99,6 +99,9 @@ async def test_the_demo_fills_a_fresh_database_and_says_how_to_sign_in(tmp_path:
     worry = measures["worry"]["values"]
     assert 8 <= sum(v is not None for v in worry) <= 11 and worry[-1] is None  # Sam's self-check is due again
     assert progress["self_check"]["due"] is True
+    for key, direction in (("worry", -1), ("steadiness", 1), ("satisfaction", 1)):  # a gentle trend, overall
+        taken = [v for v in measures[key]["values"] if v is not None]
+        assert (taken[-1] - taken[0]) * direction > 0.3, (key, taken)
     assert sum(v or 0 for v in measures["self_disclosure"]["values"]) > 0
     assert progress["recorded_scores"] and progress["recorded_scores"][0]["instrument"] == "ECR-R"
 

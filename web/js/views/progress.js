@@ -31,10 +31,11 @@ export function measureCard(measure, weekStarts, { series = "own", owner = "", l
   const id = `m-${++cards}-${measure.key}`;
   return h("article", { class: "card measure", "aria-labelledby": id, "data-measure": measure.key },
     h(`h${level}`, { id }, owner ? `${owner}: ${measure.label}` : measure.label),
-    h("p", { class: "measure-summary" }, measure.summary),
+    h("div", { class: "measure-text" },
+      h("p", { class: "measure-summary" }, measure.summary),
+      measure.about && !owner ? h("p", { class: "hint" }, measure.about) : null), // "about" speaks to the person themself
     weeklyChart({ title: owner ? `${owner}: ${measure.label}` : measure.label, summary: measure.summary, kind: measure.kind,
-      min: measure.min, max: measure.max, weekStarts, values: measure.values, series }),
-    measure.about && !owner ? h("p", { class: "hint" }, measure.about) : null); // "about" speaks to the person themself
+      min: measure.min, max: measure.max, weekStarts, values: measure.values, series }));
 }
 
 function longDate(iso) {
@@ -49,10 +50,11 @@ export function recordedCard(score, weekStarts, { owner = "", level = 4 } = {}) 
     : `Recorded by ${score.recorded_by}.`;
   return h("article", { class: "card measure recorded", "data-instrument": score.instrument },
     h(`h${level}`, {}, owner ? `${owner}: ${title}` : title, " ", h("span", { class: "tag" }, "recorded score")),
-    h("p", { class: "measure-summary" }, summary),
+    h("div", { class: "measure-text" },
+      h("p", { class: "measure-summary" }, summary),
+      h("p", { class: "hint" }, "A score from a questionnaire given outside Duologue, shown as its own series.")),
     weeklyChart({ title: `${owner ? `${owner}: ` : ""}${title} (recorded score)`, summary, kind: "scale", min: score.min, max: score.max,
-      weekStarts, points: score.points, series: "recorded" }),
-    h("p", { class: "hint" }, "A score from a questionnaire given outside Duologue, shown as its own series."));
+      weekStarts, points: score.points, series: "recorded" }));
 }
 
 export function measureGroups(data, { series = "own", owner = "", level = 3 } = {}) {
