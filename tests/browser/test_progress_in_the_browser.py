@@ -15,7 +15,7 @@ import pytest
 from playwright.async_api import expect
 
 from server.live.client import Account
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
 from tests.browser.test_keyboard_and_screens import signed_in_page
 from tests.e2e.conftest import DUOLOGUE
 from tests.e2e.live_helpers import paired_couple
@@ -74,13 +74,19 @@ async def test_the_progress_page_shows_the_demo_history_on_a_phone_and_a_desktop
     await page.keyboard.press("Enter")
     rows = worry.locator("table tbody tr")
     await expect(rows).to_have_count(12)
+    await expect(rows.last).to_contain_text("nothing recorded")  # Sam's self-check is due: a gap, not a zero
     assert await axe_violations(page) == []
     await screenshot(page, "30-progress-phone")
 
     # Four weeks: every chart is redrawn for the shorter range.
-    await page.get_by_label("4 weeks").check()
+    await page.get_by_role("radio", name="4 weeks").check()
     await expect(body.locator('[data-measure="worry"] table tbody tr')).to_have_count(4)
-    await page.get_by_label("12 weeks").check()
+    await page.get_by_role("radio", name="52 weeks").check()
+    await expect(body.locator('[data-measure="worry"] table tbody tr')).to_have_count(52)
+    await no_sideways_scroll(page, 360)
+    a_year = ARTIFACTS / "30-progress-phone-52-weeks.png"
+    await body.locator('[data-measure="self_disclosure"]').screenshot(path=str(a_year))
+    await page.get_by_role("radio", name="12 weeks").check()
     await expect(body.locator('[data-measure="worry"] table tbody tr')).to_have_count(12)
 
     # Alex has not shared: Sam sees only the sessions they shared, never Alex's self-check.

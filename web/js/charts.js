@@ -92,9 +92,8 @@ export function weeklyChart(opts) {
     opts.values.forEach((v, i) => rows.push([shortDate(weekStarts[i]), formatValue(v, kind)]));
   }
 
-  const recorded = rows.filter(([, v]) => v !== "nothing recorded").length;
-  const name = `${title}: a chart of ${recorded} ${opts.points ? "recorded score" : "week"}${recorded === 1 ? "" : "s"}` +
-    `${opts.summary ? `. ${opts.summary}` : ""} The numbers are in the table below it.`;
+  const shape = opts.points ? `${rows.length} recorded score${rows.length === 1 ? "" : "s"}` : "week by week";
+  const name = `${title}: a chart, ${shape}, over ${n} weeks.${opts.summary ? ` ${opts.summary}` : ""} The numbers are in the table below it.`;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": name, class: `chart-svg series-${series}`, focusable: "false" },
     s("g", { class: "axis" }, grid, xLabels), s("g", { class: "marks" }, marks));
   const table = h("details", { class: "chart-table" },

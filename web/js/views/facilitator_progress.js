@@ -13,7 +13,7 @@ const panels = new Map(); // couple id → its panel, kept across the dashboard'
 export function progressPanel(couple) {
   let panel = panels.get(couple.couple_id);
   if (panel) return panel.element;
-  const body = h("div", { class: "stack", "aria-live": "polite" });
+  const body = h("div", { class: "stack" });
   const details = h("details", { class: "facilitator-progress", "data-testid": "couple-progress" },
     h("summary", {}, "Progress"), body);
   panel = { element: details, loaded: false };

@@ -2,7 +2,7 @@
 // server; what the partner chose to share; and who may see mine. No streaks, no judgement: a dip is part of it.
 import { api, ApiError } from "../api.js";
 import { weeklyChart } from "../charts.js";
-import { h, mount } from "../dom.js";
+import { announce, h, mount } from "../dom.js";
 
 export const RANGES = [4, 12, 52];
 const GROUPS = [
@@ -75,16 +75,17 @@ export function measureGroups(data, { series = "own", owner = "", level = 3 } = 
 }
 
 export async function showProgress(app) {
-  const body = h("div", { "data-testid": "progress-body", "aria-live": "polite", "aria-busy": "true" });
+  const body = h("div", { "data-testid": "progress-body", "aria-busy": "true" });
   const partnerArea = h("section", { "aria-labelledby": "partner-progress-heading", "data-testid": "partner-progress" });
   const sharingArea = h("section", { "aria-labelledby": "sharing-heading", "data-testid": "sharing" });
   const range = h("fieldset", { class: "range-switch" },
     h("legend", {}, "Show the last"),
     h("div", { class: "row" }, RANGES.map((weeks) => h("label", { class: "choice" },
       h("input", { type: "radio", name: "weeks", value: weeks, checked: weeks === chosenWeeks }), `${weeks} weeks`))));
-  range.addEventListener("change", (event) => {
+  range.addEventListener("change", async (event) => {
     chosenWeeks = Number(event.target.value);
-    load();
+    await load();
+    announce(`Showing the last ${chosenWeeks} weeks.`); // a short word, not the whole page read again
   });
   mount(
     h("h1", {}, "Your progress"),
