@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -181,16 +182,10 @@ async def set_facilitator_sharing(
 # ------------------------------------------------------------------------------------------ reading
 
 
-async def _weeks_of(
-    db: AsyncSession,
-    user_id: uuid.UUID,
-    grid: Grid,
-    *,
-    couple_id: uuid.UUID | None = None,
-    facilitator_id: uuid.UUID | None = None,
-    everything: bool = True,
-) -> list[Week]:
-    """One person's weeks. `everything` False: sessions only (attendance), no self-checks or solo practice."""
+async def _session_rows(
+    db: AsyncSession, user_id: uuid.UUID, grid: Grid, *, couple_id: uuid.UUID | None = None
+) -> list[Any]:
+    """One person's rollup rows around the grid (one indexed range scan), optionally of one couple only."""
     conn = await db.connection()
     query = select(MEASURES).where(
         MEASURES.c.user_id == user_id,
@@ -199,9 +194,22 @@ async def _weeks_of(
     )
     if couple_id is not None:
         query = query.where(MEASURES.c.couple_id == couple_id)
-    if facilitator_id is not None:
-        query = query.where(MEASURES.c.facilitator_id == facilitator_id)
-    sessions = (await conn.execute(query)).all()
+    return list((await conn.execute(query)).all())
+
+
+async def _weeks_of(
+    db: AsyncSession,
+    user_id: uuid.UUID,
+    grid: Grid,
+    *,
+    couple_id: uuid.UUID | None = None,
+    everything: bool = True,
+    sessions: list[Any] | None = None,
+) -> list[Week]:
+    """One person's weeks. `everything` False: sessions only (attendance), no self-checks or solo practice."""
+    conn = await db.connection()
+    if sessions is None:
+        sessions = await _session_rows(db, user_id, grid, couple_id=couple_id)
     checks: list[tuple[date, dict[str, float]]] = []
     solo: list[datetime] = []
     if everything:
@@ -310,7 +318,9 @@ async def couple_progress(
         if person is None:
             continue
         shared = await shares_with_facilitator(db, user_id=person.id, facilitator_id=facilitator.id)
-        ran = await _weeks_of(db, person.id, grid, couple_id=couple_id, facilitator_id=facilitator.id, everything=False)
+        sessions = await _session_rows(db, person.id, grid, couple_id=None if shared else couple_id)
+        mine = [r for r in sessions if r.couple_id == couple_id and r.facilitator_id == facilitator.id]
+        ran = group_weeks(grid.mondays, grid.tz, mine)
         entry: dict[str, Any] = {
             "user_id": person.id,
             "display_name": person.display_name,
@@ -325,7 +335,7 @@ async def couple_progress(
             "with_facilitator": [],  # for the CSV only: sessions with any facilitator, when shared
         }
         if shared:
-            weeks_data = await _weeks_of(db, person.id, grid)
+            weeks_data = await _weeks_of(db, person.id, grid, sessions=sessions)
             entry["measures"] = build_measures(weeks_data, subject=person.display_name)
             entry["recorded_scores"] = await recorded_scores(db, person.id, facilitator_id=facilitator.id)
             entry["with_facilitator"] = [w.with_facilitator for w in weeks_data]
@@ -419,16 +429,24 @@ async def take_self_check(db: AsyncSession, user: User, answers: dict[str, objec
         scores = score(form, answers)
     except SelfCheckInvalid as exc:
         raise ApiError(400, "invalid_answers", exc.message) from exc
-    existing = (
-        await db.exec(
-            select(SelfCheckRecord).where(SelfCheckRecord.user_id == user.id, SelfCheckRecord.taken_on == today)
-        )
-    ).first()
-    row = existing or SelfCheckRecord(user_id=user.id, taken_on=today, answers={}, scores={})
-    row.answers, row.scores, row.taken_at = dict(answers), scores, utcnow()
-    db.add(row)
-    await db.commit()
-    return {"taken_on": today, "scores": scores, "replaced": existing is not None}
+    for attempt in range(2):  # two answers the same day at the same moment: the second becomes a replace
+        existing = (
+            await db.exec(
+                select(SelfCheckRecord).where(SelfCheckRecord.user_id == user.id, SelfCheckRecord.taken_on == today)
+            )
+        ).first()
+        row = existing or SelfCheckRecord(user_id=user.id, taken_on=today, answers={}, scores={})
+        row.answers, row.scores, row.taken_at = dict(answers), scores, utcnow()
+        db.add(row)
+        try:
+            await db.commit()
+        except IntegrityError:
+            await db.rollback()
+            if attempt:
+                raise
+            continue
+        return {"taken_on": today, "scores": scores, "replaced": existing is not None}
+    raise AssertionError("unreachable")
 
 
 async def skip_self_check(db: AsyncSession, user: User, today: date) -> dict[str, Any]:

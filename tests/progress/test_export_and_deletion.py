@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import col, select
@@ -17,6 +17,7 @@ from server.models import (
     RecordedScore,
     SelfCheckRecord,
     SelfCheckSkip,
+    SoloPractice,
 )
 from server.progress.form import selfcheck_form
 from tests.helpers import DEFAULT_PASSWORD
@@ -85,6 +86,9 @@ async def test_deleting_my_account_erases_my_progress_and_leaves_my_partners(
     }
     assert (await c.fran.post(f"/api/facilitator/couples/{c.couple_id}/scores", json=score)).status_code == 201
 
+    db.add(SoloPractice(user_id=uuid.UUID(c.alex_id), kind="breathing", started_at=datetime.now(UTC)))
+    await db.commit()
+
     assert (await c.alex.post("/api/me/delete", json={"password": DEFAULT_PASSWORD})).status_code == 204
 
     sam_progress = (await c.sam.get("/api/progress?weeks=4")).json()  # fills in the second session, for Sam only
@@ -98,6 +102,7 @@ async def test_deleting_my_account_erases_my_progress_and_leaves_my_partners(
         (ProgressPartnerShare, ProgressPartnerShare.user_id),
         (ProgressFacilitatorShare, ProgressFacilitatorShare.user_id),
         (RecordedScore, RecordedScore.user_id),
+        (SoloPractice, SoloPractice.user_id),
     ):
         rows = (await db.exec(select(table).where(col(column) == alex))).all()  # type: ignore[call-overload]
         assert rows == [], table.__name__
