@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
 import subprocess
 import sys
@@ -15,7 +16,9 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
+from rooms.catalogue import builtin_catalogue
 from server.app import create_app
+from server.demo.script import BREAK_SECONDS, Script, play
 from server.settings import Settings
 from tests.conftest import FAST_ARGON2
 from tests.helpers import Browser
@@ -144,3 +147,32 @@ async def test_a_database_with_real_accounts_is_refused_unless_forced(tmp_path: 
 async def test_weeks_out_of_range_are_refused_plainly(tmp_path: Path) -> None:
     done = await demo(tmp_path, "--weeks", "0")
     assert done.returncode == 2 and "1 to 104" in done.stderr
+
+
+# The scripted sessions themselves: pure, through the real engine.
+
+
+@pytest.mark.parametrize("plan_id", ["daily", "stress_reducing", "weekly_meeting"])
+def test_a_scripted_session_runs_the_whole_plan_through_the_real_engine(plan_id: str) -> None:
+    played = play(
+        builtin_catalogue().plans[plan_id], ("a", "b"), start=1_700_000_000.0, rng=random.Random(1), script=Script(0.5)
+    )
+    assert played.state.phase == "ended" and played.state.end_reason == "completed"
+    assert [e.seq for e in played.events] == list(range(1, len(played.events) + 1))
+    assert all(later.at >= earlier.at for earlier, later in zip(played.events, played.events[1:], strict=False))
+    assert played.events[-1].type == "session_ended"
+    assert not any(e.type == "step_skipped" for e in played.events)
+    assert played.state.answers and not any(a.timed_out for a in played.state.answers)  # everyone answered in time
+
+
+def test_a_scripted_break_and_an_early_ending_happen_as_in_a_real_session() -> None:
+    plan = builtin_catalogue().plans["daily"]
+    paused = play(plan, ("a", "b"), start=0.0, rng=random.Random(2), script=Script(0.3, break_at_step=3, break_by=1))
+    kinds = [e.type for e in paused.events]
+    assert "space_requested" in kinds and "space_ended" in kinds
+    assert paused.state.end_reason == "completed"
+    assert paused.state.spaces[0].who == "b"
+    assert paused.state.ended_at - paused.state.started_at > BREAK_SECONDS * 0.7
+
+    left = play(plan, ("a", "b"), start=0.0, rng=random.Random(3), script=Script(0.3, leave_early_at_step=4))
+    assert left.state.end_reason == "ended_early"
