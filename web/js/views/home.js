@@ -43,7 +43,7 @@ export async function showHome(app) {
     }
   }
   await refresh();
-  renderSelfCheckCard(selfCheckArea); // issue 12: a gentle card when the weekly self-check is due
+  if (couple?.partner) renderSelfCheckCard(selfCheckArea); // issue 12: a gentle card when the weekly self-check is due
   // A partner who pairs or starts a session shows up here by itself, without reloading.
   const timer = setInterval(async () => {
     const [nowCouple, sessions] = await Promise.all([

@@ -1,6 +1,6 @@
 // The weekly self-check: a few statements, each a 1–7 choice as a real radio group (arrow keys move within it).
 import { api } from "../api.js";
-import { formatDate, h, mount } from "../dom.js";
+import { h, mount } from "../dom.js";
 import { tzQuery } from "./progress.js";
 
 export async function showSelfCheck(app) {
@@ -61,7 +61,7 @@ export async function showSelfCheck(app) {
     try {
       const skipped = await api("POST", `/api/progress/self-check/skip?${tzQuery()}`);
       mount(h("h1", {}, "That's fine"),
-        h("p", {}, `We won't ask again until ${formatDate(skipped.skipped_until)}. You can still take it any time from your Progress page.`),
+        h("p", {}, `We won't ask again until ${day(skipped.skipped_until)}. You can still take it any time from your Progress page.`),
         h("p", {}, h("a", { href: "/home", "data-link": true }, "Back home")));
     } catch (error) {
       problem.textContent = error.message;
@@ -73,8 +73,15 @@ export async function showSelfCheck(app) {
     h("h1", {}, "Your weekly self-check"),
     h("p", {}, form.intro),
     form.due || !form.last_taken_on ? null
-      : h("p", { class: "hint" }, `You last took it on ${formatDate(form.last_taken_on)}. Taking it again today replaces that day's answers.`),
+      : h("p", { class: "hint" }, `You last took it on ${day(form.last_taken_on)}. You can take it again whenever you like; ` +
+        "a second one on the same day replaces the first."),
     el);
+}
+
+/** A calendar day ("2026-11-21") in words, read as that local day (not as midnight UTC). */
+function day(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
 }
 
 function thanks(saved) {
