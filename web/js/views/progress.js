@@ -5,10 +5,10 @@ import { weeklyChart } from "../charts.js";
 import { announce, h, mount } from "../dom.js";
 
 export const RANGES = [4, 12, 52];
-const GROUPS = [
-  ["self_check", "From your weekly self-check"],
-  ["practice", "From your practice together"],
-  ["attendance", "Coming to sessions"],
+const GROUPS = [ // [group, heading on my own page, heading for someone else's]
+  ["self_check", "From your weekly self-check", "From the weekly self-check"],
+  ["practice", "From your practice together", "From practice together"],
+  ["attendance", "Coming to sessions", "Coming to sessions"],
 ];
 let chosenWeeks = 12;
 let cards = 0;
@@ -61,7 +61,8 @@ export function measureGroups(data, { series = "own", owner = "", level = 3 } = 
   const heading = `h${level}`;
   const card = { series, owner, level: Math.min(6, level + 1) };
   const out = [];
-  for (const [group, title] of GROUPS) {
+  for (const [group, mine, theirs] of GROUPS) {
+    const title = owner ? theirs : mine;
     const measures = data.measures.filter((m) => m.group === group);
     if (!measures.length) continue;
     out.push(h("section", { class: "measure-group" }, h(heading, {}, title),
