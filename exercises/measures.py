@@ -117,9 +117,10 @@ def measures_from_events(
             counts["breaks_taken"] += 1
         elif e.type == "space_ended" and p.get("who") == me:
             counts["breaks_returned"] += 1
-        elif (e.type in ("resume_recorded",) and p.get("participant") == me) or (
+        elif (e.type in ("resume_recorded", "answer_received") and p.get("participant") == me) or (
             e.type == "moment_started" and p.get("who") == me
         ):
+            # "answer_received" says only that someone answered (everyone sees it), never what.
             took_part = True
     attended = started and took_part
     if not attended:  # a session someone was not part of says nothing about them

@@ -6,6 +6,7 @@ this table existed are filled in later from their stored events (server/progress
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -18,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from exercises.measures import EventLike, measures_from_events
 from rooms.models import PracticeSession, SessionEvent, SessionMeasures
+
+logger = logging.getLogger("duologue.rooms.rollups")
 
 MEASURES = SessionMeasures.__table__  # type: ignore[attr-defined]
 SESSIONS = PracticeSession.__table__  # type: ignore[attr-defined]
@@ -84,7 +87,7 @@ async def rollups_for_session(
         .order_by(EVENTS.c.seq)
     )
     events: list[Any] = list(stored)
-    return rollup_rows(
+    return safe_rollup_rows(
         session_id=session_id,
         couple_id=row.couple_id,
         facilitator_id=row.facilitator_id,
@@ -92,3 +95,13 @@ async def rollups_for_session(
         partners=(row.partner_a_id, row.partner_b_id),
         events=events,
     )
+
+
+def safe_rollup_rows(**kwargs: Any) -> list[dict[str, Any]]:
+    """`rollup_rows`, but a session must end (and progress answer) even if counting it fails: then no
+    rows, an error line with the exception's type only (never payloads), and a later read tries again."""
+    try:
+        return rollup_rows(**kwargs)
+    except Exception as exc:
+        logger.error("counting session %s for progress failed: %s", kwargs.get("session_id"), type(exc).__name__)
+        return []

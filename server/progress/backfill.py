@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import exists, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from rooms.rollups import EVENTS, MEASURES, SESSIONS, insert_rollups, rollup_rows
+from rooms.rollups import EVENTS, MEASURES, SESSIONS, insert_rollups, safe_rollup_rows
 from server.models import User
 
 
@@ -54,7 +54,7 @@ async def ensure_rollups(db: AsyncSession, user_ids: Sequence[uuid.UUID]) -> int
                 .order_by(EVENTS.c.seq)
             )
         ).all()
-        rows = rollup_rows(
+        rows = safe_rollup_rows(
             session_id=session.id,
             couple_id=session.couple_id,
             facilitator_id=session.facilitator_id,

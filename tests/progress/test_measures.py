@@ -174,7 +174,8 @@ def test_a_partner_who_never_joined_a_facilitated_session_did_not_attend() -> No
     run.submit(ANA, 4)  # Ben never answers
     run.do(FAY, End())
     assert measures_from_events(run.events, BEN, facilitator=FAY) == SessionMeasures(with_facilitator=True)
-    assert measures_from_events(run.events, ANA, facilitator=FAY).attended is False  # nothing of hers was shown
+    ana = measures_from_events(run.events, ANA, facilitator=FAY)
+    assert (ana.attended, ana.completed, ana.connected_start) == (True, False, None)  # she answered; nothing shown
 
 
 def test_a_session_that_never_started_says_nothing() -> None:

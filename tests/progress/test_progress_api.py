@@ -12,7 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from exercises.weekly import MEASURE_KEYS
-from rooms.models import SessionMeasures
+from rooms.models import SessionEvent, SessionMeasures
 from server.progress.form import selfcheck_form
 from tests.helpers import Browser, error_code
 from tests.progress.cast import SECRET, daily_run, facilitated_run, make_cast, store
@@ -219,3 +219,23 @@ async def test_progress_is_documented_in_openapi(browser: Browser) -> None:
         for operation in paths[path].values():
             assert operation["summary"] and "401" in operation["responses"]
     assert "/api/facilitator/couples/{couple_id}/progress.csv" in paths
+
+
+async def test_a_session_that_cannot_be_counted_is_left_out_and_progress_still_answers(
+    new_browser: Callable[[], Any], db: AsyncSession
+) -> None:
+    c = await make_cast(new_browser)
+    broken = await store(db, c, daily_run())
+    await store(db, c, daily_run())
+    landed = (
+        await db.exec(
+            select(SessionEvent).where(SessionEvent.session_id == broken, SessionEvent.type == "answer_shared")
+        )
+    ).all()
+    event = next(e for e in landed if e.payload.get("step_id") == "landed")
+    event.payload = {**event.payload, "value": ["not", "a", "choice"]}  # as no engine would ever write
+    db.add(event)
+    await db.commit()
+    response = await c.alex.get("/api/progress?weeks=4")
+    assert response.status_code == 200
+    assert by_key(response.json())["sessions_attended"]["values"][-1] == 1  # the other session

@@ -285,3 +285,20 @@ async def test_bad_scores_are_refused_plainly(
     assert response.status_code == status, response.text
     assert code is None or error_code(response) == code
     assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("query", ["weeks=5", "weeks=lots", "tz=Atlantis/Capital", "tz=..%2F..%2Fetc"])
+async def test_bad_weeks_or_time_zone_on_the_partner_and_facilitator_views(cast: Cast, query: str) -> None:
+    c = cast
+    for browser, path in (
+        (c.sam, "/api/progress/partner"),
+        (c.fran, f"/api/facilitator/couples/{c.couple_id}/progress"),
+        (c.fran, f"/api/facilitator/couples/{c.couple_id}/progress.csv"),
+        (c.alex, "/api/progress/self-check/skip"),
+    ):
+        method = "POST" if path.endswith("skip") else "GET"
+        if method == "POST" and "weeks" in query:
+            continue
+        response = await browser.request(method, f"{path}?{query}")
+        assert response.status_code == 400, (path, query, response.text)
+        assert response.json()["error"]["message"]

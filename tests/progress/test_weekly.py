@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import msgspec
+
+from exercises.measures import measures_from_events
 from exercises.weekly import MEASURE_KEYS, NOT_ENOUGH, build_measures, group_weeks, week_grid, week_key
+from tests.exercises.exercise_helpers import ANA, FAY
+from tests.progress.test_measures import daily_session, deeper_session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 29)  # a Sunday
@@ -160,3 +165,27 @@ def test_nothing_yet_reads_gently() -> None:
     )
     assert m["felt_heard"]["summary"] == "No reflections of your words to count yet over these 12 weeks."
     assert m["connected_change"]["summary"] == "Not enough sessions with a check-in and a check-out yet."
+
+
+def test_real_sessions_through_measures_into_weeks_hand_computed() -> None:
+    """Engine-driven sessions -> per-session measures -> weeks, for Ana, in Berlin time."""
+
+    def row(events: list, at: datetime, facilitator: str | None = None) -> Row:
+        return Row(at, **msgspec.structs.asdict(measures_from_events(events, ANA, facilitator=facilitator)))
+
+    daily, deeper = daily_session().events, deeper_session().events
+    rows = [
+        row(daily, utc(2026, 11, 10, 18)),  # W46
+        row(deeper, utc(2026, 11, 12, 18), FAY),  # W46
+        row(daily, utc(2026, 11, 22, 23, 30)),  # Sunday 23:30 UTC = Monday 00:30 in Berlin: W48
+    ]
+    m = {x["key"]: x for x in build_measures(group_weeks(week_grid(TODAY, 4), BERLIN, rows))}
+    # daily: 1 piece, 1 of 2 landed, connected 4 -> 6, calm 3 -> 5; deeper: 3 pieces, 2 of 3 landed,
+    # understood 5, connected 2 -> 5, calm 3 -> 4.
+    assert m["sessions_attended"]["values"] == [0, 2, 0, 1]
+    assert m["self_disclosure"]["values"] == [None, 4, None, 1]
+    assert m["felt_heard"]["values"] == [None, 0.6, None, 0.5]  # 3 of 5; 1 of 2
+    assert m["felt_understood"]["values"] == [None, 5.0, None, None]
+    assert m["connected_change"]["values"] == [None, 2.5, None, 2.0]  # (2 + 3) / 2
+    assert m["calm_change"]["values"] == [None, 1.5, None, 2.0]  # (2 + 1) / 2
+    assert m["self_disclosure"]["summary"] == "You shared 5 feelings over 4 weeks."
