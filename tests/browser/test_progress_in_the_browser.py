@@ -200,6 +200,7 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     await expect(alex.get_by_text("hasn't shared their progress with you")).to_be_visible()
     await expect(alex.locator("[data-measure]")).to_have_count(0)
     assert await axe_violations(page) == []
+    await progress.screenshot(path=str(ARTIFACTS / "33-facilitator-progress.png"))
 
     async with page.expect_download() as waiting:
         await progress.get_by_role("link", name="Download as CSV").click()
