@@ -84,6 +84,12 @@ def _backup(settings: Settings, file: str | None) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from server.demo.command import run_demo
+
+    return run_demo(Settings.from_env(), force=args.force, weeks=args.weeks)
+
+
 def _redacted(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -108,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("file", nargs="?", help="with `backup`: the file to write (SQLite)")
     db.add_argument("-m", "--message", default="change", help="revision message (with `revision`)")
     db.set_defaults(handler=_db)
+
+    demo = commands.add_parser("demo", help="add a demo couple and facilitator with weeks of practice history")
+    demo.add_argument("--force", action="store_true", help="add the demo even if the database holds other accounts")
+    demo.add_argument("--weeks", type=int, default=12, help="weeks of history (1-104, default 12)")
+    demo.set_defaults(handler=_demo)
     return parser
 
 

@@ -18,6 +18,8 @@ APP_PATHS = [
     "/signup",
     "/home",
     "/history",
+    "/progress",
+    "/self-check",
     "/account",
     "/invite/{code:str}",
     "/session/{session_id:str}",

@@ -12,6 +12,8 @@ import { showHome } from "./views/home.js";
 import { showInvite } from "./views/invite.js";
 import { showJournal } from "./views/journal.js";
 import { showNoticing } from "./views/noticing.js";
+import { showProgress } from "./views/progress.js";
+import { showSelfCheck } from "./views/self_check.js";
 import { showSession } from "./views/session.js";
 import { showSummary } from "./views/summary.js";
 import { showWelcome } from "./views/welcome.js";
@@ -24,6 +26,8 @@ const routes = [
   [/^\/signup$/, () => showAuth(app, "signup")],
   [/^\/home$/, () => showHome(app), true],
   [/^\/history$/, () => showHistory(app), true],
+  [/^\/progress$/, () => showProgress(app), true, "wide"],
+  [/^\/self-check$/, () => showSelfCheck(app), true],
   [/^\/account$/, () => showAccount(app), true],
   [/^\/journal$/, () => showJournal(app), true],
   [/^\/noticing$/, () => showNoticing(app), true],
@@ -65,6 +69,7 @@ export function renderNav() {
     nav.replaceChildren(...[
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
+      h("a", { href: "/progress", "data-link": true }, "Progress"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
       h("a", { href: "/account", "data-link": true }, "Your account"),
       h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),

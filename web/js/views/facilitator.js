@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { formatDate, h, mount } from "../dom.js";
 import { therapistCard } from "./facilitator_links.js";
+import { progressPanel } from "./facilitator_progress.js";
 import { summaryBody } from "./summary_body.js";
 
 const POLL_MS = 5000;
@@ -173,7 +174,8 @@ function coupleCard(couple, state, composer, choice) {
     !couple.upcoming.length && !couple.live.length && !couple.past.length ? h("p", { class: "hint" }, "No sessions yet.") : null,
     form,
     summaries,
-    sharedJournal(couple));
+    sharedJournal(couple),
+    progressPanel(couple));
 }
 
 /** The one journal entry each partner may choose to share: its current words, gone the moment they stop. */

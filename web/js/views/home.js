@@ -2,6 +2,7 @@ import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { copyText, field, formatDate, h, mount } from "../dom.js";
 import { renderFacilitators, therapistCard } from "./facilitator_links.js";
+import { tzQuery } from "./progress.js";
 
 const POLL_MS = 4000;
 
@@ -12,7 +13,8 @@ export async function showHome(app) {
   const facilitatorArea = h("section", { "aria-labelledby": "facilitator-heading", "data-testid": "your-facilitator", hidden: true });
   const therapistArea = h("section", { "aria-labelledby": "therapist-heading" },
     h("h2", { id: "therapist-heading" }, "For therapists"), therapistCard(app));
-  mount(h("h1", {}, `Hello, ${app.me.display_name}`), partnerArea, practiceArea, facilitatorArea, historyArea, therapistArea);
+  const selfCheckArea = h("div", { "data-testid": "self-check-card-area" });
+  mount(h("h1", {}, `Hello, ${app.me.display_name}`), selfCheckArea, partnerArea, practiceArea, facilitatorArea, historyArea, therapistArea);
 
   let couple = null;
   let lastSessionsKey = "";
@@ -41,6 +43,7 @@ export async function showHome(app) {
     }
   }
   await refresh();
+  if (couple?.partner) renderSelfCheckCard(selfCheckArea); // issue 12: a gentle card when the weekly self-check is due
   // A partner who pairs or starts a session shows up here by itself, without reloading.
   const timer = setInterval(async () => {
     const [nowCouple, sessions] = await Promise.all([
@@ -50,6 +53,22 @@ export async function showHome(app) {
     else if (!document.querySelector("dialog[open]")) refreshFacilitators(); // a partner's confirm or unlink shows up by itself
   }, POLL_MS);
   app.leave = () => clearInterval(timer);
+}
+
+async function renderSelfCheckCard(area) {
+  const selfCheck = await api("GET", `/api/progress/self-check?${tzQuery()}`).catch(() => null);
+  if (!selfCheck?.due) { area.replaceChildren(); return; }
+  const said = h("p", { class: "hint", role: "status" });
+  area.replaceChildren(h("section", { class: "card stack self-check-card", "aria-labelledby": "self-check-heading", "data-testid": "self-check-card" },
+    h("h2", { id: "self-check-heading" }, "Your weekly self-check"),
+    h("p", {}, "A couple of minutes to notice how you are doing, just for you. Only if you feel like it."),
+    h("div", { class: "row" },
+      h("a", { class: "button", href: "/self-check", "data-link": true }, "Take the self-check"),
+      h("button", { type: "button", class: "secondary", onclick: async () => {
+        const skipped = await api("POST", `/api/progress/self-check/skip?${tzQuery()}`).catch(() => null);
+        area.replaceChildren(said);
+        said.textContent = skipped ? "That's fine. We'll ask again next week." : "";
+      } }, "Not this week"))));
 }
 
 function renderPartner(area, couple, refresh) {
