@@ -37,7 +37,12 @@ class Limits(_Frozen):
     intensity_min: Annotated[int, msgspec.Meta(ge=0)]
     intensity_max: Annotated[int, msgspec.Meta(le=20)]
     pattern_weeks_default: Annotated[int, msgspec.Meta(ge=1)]
-    pattern_weeks_max: Annotated[int, msgspec.Meta(ge=1, le=104)]
+    # The spans the pattern can be seen over, in weeks; the page offers exactly these.
+    pattern_weeks_choices: Annotated[tuple[Annotated[int, msgspec.Meta(ge=1, le=104)], ...], msgspec.Meta(min_length=1)]
+
+    @property
+    def pattern_weeks_max(self) -> int:
+        return max(self.pattern_weeks_choices)
 
 
 class JournalDefinitions(_Frozen):
@@ -74,8 +79,10 @@ def parse_journal_definitions(source_name: str, text: str) -> JournalDefinitions
     lim = defs.limits
     if lim.intensity_min >= lim.intensity_max:
         problems.append("limits.intensity_min: must be below intensity_max")
-    if lim.pattern_weeks_default > lim.pattern_weeks_max:
-        problems.append("limits.pattern_weeks_default: must be at most pattern_weeks_max")
+    if list(lim.pattern_weeks_choices) != sorted(set(lim.pattern_weeks_choices)):
+        problems.append("limits.pattern_weeks_choices: must be increasing, each once")
+    if lim.pattern_weeks_default not in lim.pattern_weeks_choices:
+        problems.append("limits.pattern_weeks_default: must be one of pattern_weeks_choices")
     if problems:
         raise DefinitionError("; ".join(f"{source_name}: {p}" for p in problems))
     return defs

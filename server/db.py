@@ -32,7 +32,17 @@ def create_engine(database_url: str) -> AsyncEngine:
     return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True, **_JSON)
 
 
+# SQLite's own lower() and LIKE fold ASCII letters only; this one folds every letter, as PostgreSQL's
+# lower()/ILIKE do under a UTF-8 locale, so a search for "été" finds "ÉTÉ" on both.
+UNICODE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function(UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

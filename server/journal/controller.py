@@ -19,6 +19,7 @@ from server.errors import ApiError
 from server.journal import entries, noticing, sharing
 from server.journal.definitions import journal_definitions
 from server.journal.shapes import (
+    CONTROL_MESSAGE,
     EntryEdit,
     EntryPublic,
     EntryWrite,
@@ -32,11 +33,14 @@ from server.journal.shapes import (
     SharedEntry,
     SharedWith,
     ShareRequest,
+    has_control_characters,
 )
 from server.models import User
 from server.openapi import error_responses
 
 _LIMITS = journal_definitions().limits
+# Far beyond any journal, and well inside the 64-bit integer both databases take for OFFSET.
+MAX_OFFSET = 1_000_000
 
 
 def _feelings() -> list[FeelingOption]:
@@ -65,10 +69,12 @@ class JournalController(Controller):
         q: Annotated[str | None, Parameter(description="Words to find in the text (any case)")] = None,
         feeling: Annotated[str | None, Parameter(description="Only entries tagged with this feeling id")] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[EntryPublic]:
         if q is not None and visible_length(q) > _LIMITS.search_max_chars:
             raise ApiError(400, "search_too_long", f"Search for up to {_LIMITS.search_max_chars} characters.")
+        if q is not None and has_control_characters(q, multi_line=False):
+            raise ApiError(400, "bad_search", CONTROL_MESSAGE)
         if feeling is not None and journal_definitions().unknown_feelings([feeling]):
             raise ApiError(400, "unknown_feeling", "We don't know that feeling. Choose from the list offered.")
         rows = await entries.search(db, user=request.user, text=q, feeling=feeling, limit=limit, offset=offset)
@@ -162,6 +168,7 @@ class NoticingController(Controller):
             context_max_chars=_LIMITS.context_max_chars,
             pattern_weeks_default=_LIMITS.pattern_weeks_default,
             pattern_weeks_max=_LIMITS.pattern_weeks_max,
+            pattern_weeks_choices=list(_LIMITS.pattern_weeks_choices),
         )
 
     @post(
@@ -188,12 +195,18 @@ class NoticingController(Controller):
         self,
         request: Request[User, Any, Any],
         db: AsyncSession,
-        tz: Annotated[str, Parameter(description="IANA time zone, e.g. Europe/Paris", max_length=64)],
-        weeks: Annotated[int | None, Parameter(ge=1, le=_LIMITS.pattern_weeks_max)] = None,
+        tz: Annotated[str, Parameter(description="IANA time zone, e.g. Europe/Paris (checked by parse_tz)")],
+        weeks: Annotated[
+            int | None, Parameter(ge=1, le=_LIMITS.pattern_weeks_max, description="One of pattern_weeks_choices")
+        ] = None,
     ) -> NoticingPattern:
-        return await noticing.weekly_pattern(
-            db, user=request.user, tz_name=tz, weeks=weeks or _LIMITS.pattern_weeks_default
-        )
+        chosen = _LIMITS.pattern_weeks_default if weeks is None else weeks
+        if chosen not in _LIMITS.pattern_weeks_choices:
+            spans = ", ".join(str(w) for w in _LIMITS.pattern_weeks_choices[:-1])
+            raise ApiError(
+                400, "bad_weeks", f"The pattern can be seen over {spans} or {_LIMITS.pattern_weeks_choices[-1]} weeks."
+            )
+        return await noticing.weekly_pattern(db, user=request.user, tz_name=tz, weeks=chosen)
 
     @patch(
         "/{noticing_id:uuid}",

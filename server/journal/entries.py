@@ -8,9 +8,11 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.db import UNICODE_LOWER
 from server.errors import ApiError
 from server.journal.definitions import journal_definitions
 from server.journal.shapes import EntryEdit, EntryPublic, EntryWrite, SharedWith
@@ -71,10 +73,17 @@ async def write(db: AsyncSession, *, user: User, body: EntryWrite) -> JournalEnt
 async def search(
     db: AsyncSession, *, user: User, text: str | None, feeling: str | None, limit: int, offset: int
 ) -> list[JournalEntry]:
-    """Newest first. Text matches anywhere, ignoring case (ASCII case on SQLite); a tag matches exactly."""
+    """Newest first. Text matches anywhere, ignoring case for every letter on both databases; a tag matches
+    exactly."""
     query = select(JournalEntry).where(JournalEntry.user_id == user.id)
     if text and text.strip():
-        query = query.where(col(JournalEntry.text).icontains(text.strip(), autoescape=True))
+        words = text.strip()
+        if db.get_bind().dialect.name == "sqlite":
+            # The Unicode-aware lower() registered on every SQLite connection (server/db.py).
+            found = getattr(func, UNICODE_LOWER)(col(JournalEntry.text)).contains(words.lower(), autoescape=True)
+        else:
+            found = col(JournalEntry.text).icontains(words, autoescape=True)
+        query = query.where(found)
     if feeling:
         query = query.where(col(JournalEntry.feelings).contains(f",{feeling},", autoescape=True))
     query = query.order_by(col(JournalEntry.created_at).desc(), col(JournalEntry.id)).offset(offset).limit(limit)
@@ -83,10 +92,13 @@ async def search(
 
 async def edit(db: AsyncSession, *, user: User, entry_id: uuid.UUID, body: EntryEdit) -> JournalEntry:
     entry = await own_entry(db, user=user, entry_id=entry_id)
+    before = (entry.text, entry.feelings)
     if body.text is not None:
         entry.text = body.text
     if body.feelings is not None:
         entry.feelings = store_feelings(body.feelings)
+    if (entry.text, entry.feelings) == before:
+        return entry  # nothing changed (an empty PATCH, or the same words): not marked edited
     entry.updated_at = utcnow()
     db.add(entry)
     await db.commit()

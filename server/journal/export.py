@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.journal.entries import read_feelings
+from server.journal.sharing import still_linked
 from server.models import FacilitatorLink, JournalEntry, JournalShare, Noticing, User
 
 
@@ -29,6 +30,8 @@ async def journal_export(db: AsyncSession, *, user: User) -> dict[str, Any]:
             .where(JournalShare.user_id == user.id)
         )
     ).all()
+    # The same liveness as the API: an unlink, a split couple or a deleted account all end a share.
+    live_links = [await still_linked(db, share) for share, _link, _facilitator in shares]
     noticings = (
         await db.exec(select(Noticing).where(Noticing.user_id == user.id).order_by(col(Noticing.noticed_at)))
     ).all()
@@ -49,9 +52,9 @@ async def journal_export(db: AsyncSession, *, user: User) -> dict[str, Any]:
                 "entry_id": str(share.entry_id),
                 "facilitator_display_name": facilitator.display_name,
                 "shared_at": _iso(share.shared_at),
-                "link_ended": link.unlinked_at is not None,
+                "link_ended": live is None,
             }
-            for share, link, facilitator in shares
+            for (share, link, facilitator), live in zip(shares, live_links, strict=True)
         ],
         "noticings": [
             {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,18 +14,7 @@ from server.journal.definitions import journal_definitions
 from server.journal.shapes import ContextCount, CountBy, NoticingPattern, NoticingPublic, NoticingWrite, WeekCount
 from server.models import Noticing, User
 from server.models.timestamps import utcnow
-
-
-def time_zone(name: str) -> ZoneInfo:
-    """An IANA time zone name, or a plain 400 (never a path, never a 500)."""
-    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
-        raise ApiError(400, "bad_time_zone", "We don't know that time zone. Send an IANA name such as Europe/Paris.")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ApiError(
-            400, "bad_time_zone", "We don't know that time zone. Send an IANA name such as Europe/Paris."
-        ) from None
+from server.progress.params import parse_tz
 
 
 def to_public(row: Noticing) -> NoticingPublic:
@@ -74,7 +62,7 @@ async def remove(db: AsyncSession, *, user: User, noticing_id: uuid.UUID) -> Non
 
 
 async def weekly_pattern(db: AsyncSession, *, user: User, tz_name: str, weeks: int) -> NoticingPattern:
-    tz = time_zone(tz_name)
+    tz = parse_tz(tz_name)  # the same check, and the same 400, as every progress endpoint
     defs = journal_definitions()
     today = utcnow().astimezone(tz).date()
     first_day = week_start(today) - timedelta(weeks=weeks - 1)

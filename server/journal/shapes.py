@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Field, SQLModel
 
 from exercises.text import visible_length
@@ -16,8 +17,27 @@ _LIMITS = journal_definitions().limits
 # A generous ceiling on code points before counting what people see (one emoji can be several).
 _RAW = 12
 
+# Characters that reorder text: one line must read on screen exactly as it is stored.
+_BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+CONTROL_MESSAGE = "Please use ordinary letters and punctuation (no control characters)."
+
+
+def has_control_characters(value: str, *, multi_line: bool) -> bool:
+    """NUL and other control characters (PostgreSQL cannot store NUL; none of them is writing), and lone
+    surrogates. Tab is fine anywhere, a newline only in multi-line text; one line refuses bidi overrides."""
+    allowed = {"\t", "\n"} if multi_line else {"\t"}
+    for ch in value:
+        if ch in allowed:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs") or (not multi_line and ch in _BIDI_OVERRIDES):
+            return True
+    return False
+
 
 def _entry_text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break, whatever sent it
+    if has_control_characters(value, multi_line=True):
+        raise ValueError(CONTROL_MESSAGE)
     if not value.strip():
         raise ValueError("Write a few words first. There is no wrong way to do it.")
     length = visible_length(value)
@@ -34,6 +54,8 @@ def _context(value: str | None) -> str | None:
         return None
     if "\n" in value or "\r" in value:
         raise ValueError("Just one line, please.")
+    if has_control_characters(value, multi_line=False):
+        raise ValueError("Please use ordinary letters and punctuation (no control or direction characters).")
     length = visible_length(value)
     if length > _LIMITS.context_max_chars:
         raise ValueError(f"One line of up to {_LIMITS.context_max_chars} characters, please; this one has {length}.")
@@ -66,7 +88,20 @@ Context = Annotated[
     str | None, Field(default=None, max_length=_LIMITS.context_max_chars * _RAW), AfterValidator(_context)
 ]
 FeelingId = Annotated[str | None, Field(default=None, max_length=40), AfterValidator(_feeling)]
-Intensity = Annotated[int | None, Field(default=None, ge=_LIMITS.intensity_min, le=_LIMITS.intensity_max)]
+
+
+def _whole_number(value: object) -> object:
+    # Litestar validates bodies with strict=False, which would turn `true` or "3" into a strength.
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"A whole number from {_LIMITS.intensity_min} to {_LIMITS.intensity_max}, please.")
+    return value
+
+
+Intensity = Annotated[
+    int | None,
+    Field(default=None, ge=_LIMITS.intensity_min, le=_LIMITS.intensity_max),
+    BeforeValidator(_whole_number),
+]
 
 
 class FeelingOption(SQLModel):
@@ -137,6 +172,7 @@ class NoticingOptions(SQLModel):
     context_max_chars: int
     pattern_weeks_default: int
     pattern_weeks_max: int
+    pattern_weeks_choices: list[int] = Field(description="The spans, in weeks, the pattern can be seen over")
 
 
 class NoticingWrite(SQLModel):

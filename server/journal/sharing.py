@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import delete as sql_delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,7 +26,7 @@ from server.models import FacilitatorLink, JournalEntry, JournalShare, User
 from server.pairing.service import current_members, current_membership
 
 
-async def _still_linked(db: AsyncSession, share: JournalShare) -> FacilitatorLink | None:
+async def still_linked(db: AsyncSession, share: JournalShare) -> FacilitatorLink | None:
     """The share's link, while it is live and the author is still in that couple."""
     link = await db.get(FacilitatorLink, share.link_id)
     if link is None or link.couple_id is None:
@@ -42,7 +43,7 @@ async def live_share(db: AsyncSession, *, user: User) -> tuple[JournalShare, Sha
     share = (await db.exec(select(JournalShare).where(JournalShare.user_id == user.id))).first()
     if share is None:
         return None
-    link = await _still_linked(db, share)
+    link = await still_linked(db, share)
     if link is None:
         await db.delete(share)
         await db.commit()
@@ -50,6 +51,26 @@ async def live_share(db: AsyncSession, *, user: User) -> tuple[JournalShare, Sha
     facilitator = await db.get(User, link.facilitator_id)
     name = facilitator.display_name if facilitator else ""
     return share, SharedWith(link_id=link.id, facilitator_display_name=name, shared_at=share.shared_at)
+
+
+async def _replace_share(
+    db: AsyncSession, *, user_id: uuid.UUID, entry_id: uuid.UUID, link_id: uuid.UUID
+) -> JournalShare:
+    """Delete my share and write the new one. Two requests at once (two taps, two tabs) can both delete
+    and both insert: the second insert meets the unique user_id, so it rolls back and tries once more,
+    when the first share is there to be replaced."""
+    for attempt in range(2):
+        await db.exec(sql_delete(JournalShare).where(col(JournalShare.user_id) == user_id))  # type: ignore[call-overload]
+        row = JournalShare(user_id=user_id, entry_id=entry_id, link_id=link_id)
+        db.add(row)
+        try:
+            await db.commit()
+            return row
+        except IntegrityError:
+            await db.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def share(db: AsyncSession, *, user: User, entry_id: uuid.UUID, link_id: uuid.UUID) -> SharedWith:
@@ -66,13 +87,12 @@ async def share(db: AsyncSession, *, user: User, entry_id: uuid.UUID, link_id: u
         raise ApiError(
             404, "facilitator_not_found", "You can share only with a facilitator linked with your couple now."
         )
-    await db.exec(sql_delete(JournalShare).where(col(JournalShare.user_id) == user.id))  # type: ignore[call-overload]
-    row = JournalShare(user_id=user.id, entry_id=entry.id, link_id=link.id)
-    db.add(row)
-    await db.commit()
-    facilitator = await db.get(User, link.facilitator_id)
+    entry_id, link_id = entry.id, link.id
+    facilitator_id = link.facilitator_id
+    row = await _replace_share(db, user_id=user.id, entry_id=entry_id, link_id=link_id)
+    facilitator = await db.get(User, facilitator_id)
     return SharedWith(
-        link_id=link.id,
+        link_id=link_id,
         facilitator_display_name=facilitator.display_name if facilitator else "",
         shared_at=row.shared_at,
     )
@@ -98,7 +118,7 @@ async def shared_with_facilitator(db: AsyncSession, *, facilitator: User, couple
     ).all()
     result = []
     for share_row, entry, author in rows:
-        if await _still_linked(db, share_row) is None or entry.user_id != author.id:
+        if await still_linked(db, share_row) is None or entry.user_id != author.id:
             continue
         result.append(
             SharedEntry(

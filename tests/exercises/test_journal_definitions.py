@@ -22,6 +22,8 @@ def test_the_shipped_definitions_hold_the_practices_prompts() -> None:
     assert len(defs.prompts) >= 8
     assert defs.limits.intensity_min == 1 and defs.limits.intensity_max == 7
     assert defs.unknown_feelings(["afraid", "nope"]) == ["nope"]
+    assert defs.limits.pattern_weeks_default in defs.limits.pattern_weeks_choices
+    assert defs.limits.pattern_weeks_max == max(defs.limits.pattern_weeks_choices)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +33,8 @@ def test_the_shipped_definitions_hold_the_practices_prompts() -> None:
         (('id = "tense"', 'id = "Tense,x"'), "journal.toml"),
         (("intensity_min = 1", "intensity_min = 9"), "limits.intensity_min"),
         (("[limits]", "[limitz]"), "journal.toml"),
+        (("pattern_weeks_default = 8", "pattern_weeks_default = 9"), "limits.pattern_weeks_default"),
+        (("pattern_weeks_choices = [4, 8, 12, 26]", "pattern_weeks_choices = [8, 4]"), "pattern_weeks_choices"),
     ],
 )
 def test_bad_definitions_name_the_file_and_the_field(change: tuple[str, str], problem: str) -> None:

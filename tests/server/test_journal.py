@@ -103,6 +103,10 @@ async def test_length_is_counted_as_people_see_it(browser: Browser) -> None:
         ({"text": "ok", "feelings": "afraid"}, "feelings"),
         ({"text": "ok", "prompt_id": "not_a_prompt"}, "prompt_id"),
         ({"text": 42}, "text"),
+        ({"text": "a NUL \u0000 here"}, "text"),
+        ({"text": "a bell \u0007 here"}, "text"),
+        ({"text": "escape \u001b[31m here"}, "text"),
+        ({"text": "a C1 control \u0085 here"}, "text"),
     ],
 )
 async def test_bad_entries_get_a_plain_400(browser: Browser, body: dict[str, Any], field: str) -> None:
@@ -116,7 +120,19 @@ async def test_bad_entries_get_a_plain_400(browser: Browser, body: dict[str, Any
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": "x" * 101}, {"feeling": "unknown"}, {"limit": 0}, {"limit": 201}, {"offset": -1}, {"limit": "many"}],
+    [
+        {"q": "x" * 101},
+        {"feeling": "unknown"},
+        {"limit": 0},
+        {"limit": 201},
+        {"offset": -1},
+        {"limit": "many"},
+        {"offset": 10**30},
+        {"limit": 10**30},
+        {"offset": 2**63},
+        {"q": "a\u0000b"},
+        {"q": "a\u0007b"},
+    ],
 )
 async def test_bad_searches_get_a_plain_400(browser: Browser, params: dict[str, Any]) -> None:
     await browser.sign_up()
@@ -125,9 +141,56 @@ async def test_bad_searches_get_a_plain_400(browser: Browser, params: dict[str, 
     assert set(response.json()) == {"error"}
 
 
+async def test_a_lone_surrogate_is_a_plain_400(browser: Browser) -> None:
+    await browser.sign_up()
+    raw = {"content": b'{"text": "half an emoji \\ud83d here"}', "headers": {"content-type": "application/json"}}
+    assert (await browser.post("/api/journal", **raw)).status_code == 400
+    tapped = await browser.post(
+        "/api/noticing", content=b'{"context": "half \\ud83d"}', headers={"content-type": "application/json"}
+    )
+    assert tapped.status_code == 400
+    assert (await browser.get("/api/journal")).json() == []
+
+
+async def test_a_far_offset_within_the_bound_is_simply_empty(browser: Browser) -> None:
+    await browser.sign_up()
+    await write(browser, "Words")
+    response = await browser.get("/api/journal", params={"offset": 1_000_000})
+    assert (response.status_code, response.json()) == (200, [])
+
+
+async def test_search_ignores_the_case_of_accented_letters(browser: Browser) -> None:
+    await browser.sign_up()
+    summer = await write(browser, "Cet ÉTÉ, j'ai appris à revenir.")
+    await write(browser, "Winter words")
+    for q in ("été", "ÉTÉ", "Été", "j'AI APPRIS À"):
+        found = (await browser.get("/api/journal", params={"q": q})).json()
+        assert [e["id"] for e in found] == [summer["id"]], q
+    lower = await write(browser, "über alles straße")
+    found = (await browser.get("/api/journal", params={"q": "ÜBER"})).json()
+    assert [e["id"] for e in found] == [lower["id"]]
+
+
+async def test_tabs_and_line_breaks_are_writing(browser: Browser) -> None:
+    await browser.sign_up()
+    entry = await write(browser, "one\ttab\r\ntwo lines \u202eand a direction mark")
+    assert entry["text"] == "one\ttab\ntwo lines \u202eand a direction mark"
+
+
+async def test_an_empty_edit_does_not_mark_an_entry_edited(browser: Browser) -> None:
+    await browser.sign_up()
+    entry = await write(browser, "Words", feelings=["calm"])
+    for body in ({}, {"text": "Words"}, {"feelings": ["calm"]}):
+        response = await browser.patch(f"/api/journal/{entry['id']}", json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["updated_at"] == entry["updated_at"], body
+    assert (await browser.get(f"/api/journal/{entry['id']}")).json()["updated_at"] == entry["updated_at"]
+
+
 async def test_bad_edits_and_unknown_ids(browser: Browser) -> None:
     await browser.sign_up()
     entry = await write(browser, "Words")
+    assert (await browser.patch(f"/api/journal/{entry['id']}", json={"text": "nul \u0000"})).status_code == 400
     assert (await browser.patch(f"/api/journal/{entry['id']}", json={"text": ""})).status_code == 400
     assert (await browser.patch(f"/api/journal/{entry['id']}", json={"feelings": ["nope"]})).status_code == 400
     assert (await browser.get("/api/journal/not-a-uuid")).status_code in (400, 404)

@@ -6,6 +6,7 @@ by that facilitator only, with its current words, until it is taken back, unlink
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -228,3 +229,50 @@ async def test_a_deleted_author_leaves_nothing_for_the_facilitator(new_browser: 
     assert (await c.alex.post("/api/me/delete", json={"password": DEFAULT_PASSWORD})).status_code == 204
     response = await c.facilitator.get(f"/api/facilitator/couples/{c.couple_id}/journal")
     assert response.status_code == 404 and SECRET not in response.text
+
+
+async def link_second_facilitator(c: Cast) -> str:
+    invite = (await c.other_facilitator.post("/api/facilitator/invites")).json()
+    links = (await c.alex.post(f"/api/facilitator-invites/{invite['code']}/accept")).json()
+    link_id = next(link["id"] for link in links if link["status"] == "awaiting_confirmation")
+    assert (await c.sam.post(f"/api/facilitators/{link_id}/confirm")).status_code == 204
+    return link_id
+
+
+async def test_a_second_facilitator_of_the_couple_does_not_see_an_entry_shared_with_the_first(
+    new_browser: Callable[[], Any],
+) -> None:
+    c = await cast(new_browser)
+    ids = await alex_writes(c)
+    second_link = await link_second_facilitator(c)
+    assert (await share(c, ids["entry_id"])).status_code == 200
+    assert await facilitator_sees(c) == [SECRET]
+    response = await c.other_facilitator.get(f"/api/facilitator/couples/{c.couple_id}/journal")
+    assert (response.status_code, response.json()) == (200, [])
+    # Moving the share to the second one takes it from the first.
+    assert (await share(c, ids["entry_id"], second_link)).status_code == 200
+    assert await facilitator_sees(c, c.other_facilitator) == [SECRET]
+    assert await facilitator_sees(c) == []
+
+
+async def test_two_shares_at_once_leave_exactly_one_and_never_fail(new_browser: Callable[[], Any]) -> None:
+    c = await cast(new_browser)
+    ids = await alex_writes(c)
+    second = (await c.alex.post("/api/journal", json={"text": "the second one"})).json()
+    for _ in range(3):
+        answers = await asyncio.gather(share(c, ids["entry_id"]), share(c, second["id"]))
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        seen = await facilitator_sees(c)
+        assert len(seen) == 1 and seen[0] in (SECRET, "the second one")
+    assert (await c.alex.get("/api/journal/share")).json()["text"] in (SECRET, "the second one")
+
+
+async def test_the_export_says_a_share_ended_when_the_couple_split(new_browser: Callable[[], Any]) -> None:
+    c = await cast(new_browser)
+    ids = await alex_writes(c)
+    await share(c, ids["entry_id"])
+    export = (await c.alex.get("/api/me/export")).json()
+    assert [s["link_ended"] for s in export["journal_shares"]] == [False]
+    assert (await c.alex.delete("/api/couple")).status_code == 204
+    export = (await c.alex.get("/api/me/export")).json()
+    assert all(s["link_ended"] for s in export["journal_shares"]), export["journal_shares"]

@@ -49,6 +49,12 @@ async def test_one_tap_is_enough_and_details_can_follow(browser: Browser) -> Non
         {"feeling": "grumpy-ish"},
         {"context": "x" * (LIMITS.context_max_chars + 1)},
         {"context": "two\nlines"},
+        {"intensity": True},
+        {"intensity": "3"},
+        {"intensity": 3.0},
+        {"context": "after\u0000the call"},
+        {"context": "after\u0007the call"},
+        {"context": "after \u202ellac eht"},
     ],
 )
 async def test_bad_details_get_a_plain_400(browser: Browser, body: dict[str, object]) -> None:
@@ -61,20 +67,48 @@ async def test_bad_details_get_a_plain_400(browser: Browser, body: dict[str, obj
     assert len((await browser.get("/api/noticing")).json()) == 1
 
 
-@pytest.mark.parametrize("tz", ["Mars/Olympus", "../../etc/passwd", "/etc/localtime", "", "x" * 65, "Europe/"])
+@pytest.mark.parametrize(
+    "tz", ["Mars/Olympus", "../../etc/passwd", "/etc/localtime", "", "x" * 65, "Europe/", "UTC\u0000"]
+)
 async def test_an_unknown_time_zone_is_a_plain_400(browser: Browser, tz: str) -> None:
     await browser.sign_up()
     response = await browser.get("/api/noticing/pattern", params={"tz": tz})
     assert response.status_code == 400, (tz, response.text)
     assert set(response.json()) == {"error"}
+    assert error_code(response) == "unknown_time_zone"  # the one check progress uses too (parse_tz)
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"tz": "UTC", "weeks": 0}, {"tz": "UTC", "weeks": LIMITS.pattern_weeks_max + 1}]
+    "params",
+    [
+        {},
+        {"tz": "UTC", "weeks": 0},
+        {"tz": "UTC", "weeks": LIMITS.pattern_weeks_max + 1},
+        {"tz": "UTC", "weeks": 10**30},
+        {"tz": "UTC", "weeks": next(w for w in range(1, 200) if w not in LIMITS.pattern_weeks_choices)},
+    ],
 )
 async def test_the_pattern_needs_a_time_zone_and_sensible_weeks(browser: Browser, params: dict[str, object]) -> None:
     await browser.sign_up()
     assert (await browser.get("/api/noticing/pattern", params=params)).status_code == 400
+
+
+async def test_the_pattern_is_offered_over_the_weeks_in_the_definitions(browser: Browser) -> None:
+    await browser.sign_up()
+    options = (await browser.get("/api/noticing/options")).json()
+    assert options["pattern_weeks_choices"] == list(LIMITS.pattern_weeks_choices)
+    assert options["pattern_weeks_default"] in options["pattern_weeks_choices"]
+    for weeks in options["pattern_weeks_choices"]:
+        response = await browser.get("/api/noticing/pattern", params={"tz": "UTC", "weeks": weeks})
+        assert response.status_code == 200, response.text
+        assert len(response.json()["by_week"]) == weeks
+
+
+async def test_an_entry_with_a_control_character_in_its_context_is_never_stored(browser: Browser) -> None:
+    await browser.sign_up()
+    assert (await browser.post("/api/noticing", json={"context": "tab\tis fine"})).status_code == 201
+    assert (await browser.post("/api/noticing", json={"context": "nul \u0000"})).status_code == 400
+    assert [m["context"] for m in (await browser.get("/api/noticing")).json()] == ["tab\tis fine"]
 
 
 async def at(db: AsyncSession, moment_id: str, when: datetime) -> None:
