@@ -13,6 +13,12 @@ from typing import Any
 
 import pytest
 
+from server.db import create_engine, session_factory
+from server.journal import sharing
+from server.journal.shapes import SharedWith
+from server.models import User
+from server.pairing.service import leave_couple
+from server.settings import Settings
 from tests.helpers import DEFAULT_PASSWORD, Browser, error_code
 from tests.server.test_facilitation import Cast, cast
 
@@ -255,24 +261,55 @@ async def test_a_second_facilitator_of_the_couple_does_not_see_an_entry_shared_w
     assert await facilitator_sees(c) == []
 
 
-async def test_two_shares_at_once_leave_exactly_one_and_never_fail(new_browser: Callable[[], Any]) -> None:
+async def test_two_shares_at_once_leave_exactly_one_and_never_fail(
+    new_browser: Callable[[], Any], settings: Settings
+) -> None:
+    """Two taps or two tabs: both requests delete the old share and insert a new one at the same time, in
+    two sessions of the app's own engine; the unique user_id must not turn the loser into a 500."""
     c = await cast(new_browser)
     ids = await alex_writes(c)
     second = (await c.alex.post("/api/journal", json={"text": "the second one"})).json()
-    for _ in range(3):
-        answers = await asyncio.gather(share(c, ids["entry_id"]), share(c, second["id"]))
-        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
-        seen = await facilitator_sees(c)
-        assert len(seen) == 1 and seen[0] in (SECRET, "the second one")
+    alex_id = uuid.UUID((await c.alex.get("/api/me")).json()["id"])
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    try:
+        for _ in range(3):
+
+            async def share_in_own_session(entry_id: str) -> SharedWith:
+                async with sessions() as db:
+                    alex = await db.get(User, alex_id)
+                    assert alex is not None
+                    return await sharing.share(
+                        db, user=alex, entry_id=uuid.UUID(entry_id), link_id=uuid.UUID(c.link_id)
+                    )
+
+            answers = await asyncio.gather(share_in_own_session(ids["entry_id"]), share_in_own_session(second["id"]))
+            assert [a.facilitator_display_name for a in answers] == ["Fran", "Fran"]
+            seen = await facilitator_sees(c)
+            assert len(seen) == 1 and seen[0] in (SECRET, "the second one")
+    finally:
+        await engine.dispose()
     assert (await c.alex.get("/api/journal/share")).json()["text"] in (SECRET, "the second one")
 
 
-async def test_the_export_says_a_share_ended_when_the_couple_split(new_browser: Callable[[], Any]) -> None:
+async def test_the_export_says_a_share_ended_when_the_couple_split(
+    new_browser: Callable[[], Any], settings: Settings
+) -> None:
     c = await cast(new_browser)
     ids = await alex_writes(c)
     await share(c, ids["entry_id"])
     export = (await c.alex.get("/api/me/export")).json()
     assert [s["link_ended"] for s in export["journal_shares"]] == [False]
-    assert (await c.alex.delete("/api/couple")).status_code == 204
+    # The couple ends while the link row itself was never marked unlinked (as a split by any other path
+    # would leave it): the share no longer reaches Fran, and the export must say so too.
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as db:
+            alex = await db.get(User, uuid.UUID((await c.alex.get("/api/me")).json()["id"]))
+            assert alex is not None
+            await leave_couple(db, user=alex)
+    finally:
+        await engine.dispose()
     export = (await c.alex.get("/api/me/export")).json()
-    assert all(s["link_ended"] for s in export["journal_shares"]), export["journal_shares"]
+    assert [s["link_ended"] for s in export["journal_shares"]] == [True]
+    assert (await c.alex.get("/api/journal/share")).json() is None
