@@ -209,3 +209,116 @@ async def test_noticing_with_one_tap_details_and_the_pattern(new_person: Any, we
     await expect(page.get_by_test_id("tap-status")).to_have_text("Removed. Nothing was kept of it.")
     await expect(page.get_by_text("You noticed it 7 times")).to_be_visible()
     assert page.errors == []
+
+
+async def refuse(page: Any, method: str, path_glob: str) -> None:
+    """Let one kind of request fail as a busy server would, so the page's error path shows."""
+
+    async def answer(route: Any) -> None:
+        if route.request.method != method:
+            await route.fallback()
+            return
+        await route.fulfill(
+            status=503,
+            content_type="application/json",
+            body='{"error": {"code": "busy", "message": "Duologue is busy, try again in a moment."}}',
+        )
+
+    await page.route(path_glob, answer)
+
+
+async def test_sharing_stopping_and_deleting_say_so_when_they_fail(new_person: Any, web_server: Any) -> None:
+    fran, alex, _sam, couple_id = await linked_trio(web_server.url)
+    await alex.call("POST", "/api/journal", {"text": "What I'd say if it felt safe."})
+    page = await signed_in_page(new_person, alex, **PHONE)
+    await page.goto("/journal")
+    entry = page.get_by_test_id("journal-entry").first
+
+    # The share dialog opens on the safe choice; a failed share keeps it open and says why.
+    await entry.get_by_role("button", name="Share with a facilitator").click()
+    dialog = page.get_by_role("dialog", name="Share this one entry?")
+    await expect(dialog.get_by_role("button", name="Not now")).to_be_focused()
+    await refuse(page, "PUT", "**/api/journal/*/share")
+    await dialog.get_by_role("button", name="Share it").click()
+    await expect(dialog.get_by_role("alert")).to_contain_text("It was not shared: Duologue is busy")
+    await expect(dialog).to_be_visible()
+    await expect(dialog.get_by_role("button", name="Not now")).to_be_focused()
+    await fits_a_phone(page)
+    assert await fran.call("GET", f"/api/facilitator/couples/{couple_id}/journal") == []
+    await page.unroute("**/api/journal/*/share")
+    await dialog.get_by_role("button", name="Share it").click()
+    await expect(entry.get_by_test_id("shared-note")).to_contain_text("Shared with Fran")
+
+    # Stop sharing and delete: a failure is said in an alert, and nothing changed.
+    await refuse(page, "DELETE", "**/api/journal/share")
+    await entry.get_by_role("button", name="Stop sharing").click()
+    await expect(entry.get_by_role("alert")).to_contain_text("We could not stop sharing just now")
+    await expect(entry.get_by_test_id("shared-note")).to_be_visible()
+    await refuse(page, "DELETE", "**/api/journal/*")
+    await entry.get_by_role("button", name="Delete").click()
+    await page.get_by_role("dialog", name="Delete this entry?").get_by_role("button", name="Delete it").click()
+    await expect(entry.get_by_role("alert")).to_contain_text("We could not delete it just now")
+    await expect(entry.get_by_role("button", name="Delete")).to_be_focused()
+    assert len(await alex.call("GET", "/api/journal")) == 1
+    assert len(await fran.call("GET", f"/api/facilitator/couples/{couple_id}/journal")) == 1
+    await fits_a_phone(page)
+    assert page.errors == []
+
+
+async def test_after_stop_sharing_the_focus_lands_on_the_entry_when_there_is_nobody_to_share_with(
+    new_person: Any, web_server: Any
+) -> None:
+    _fran, alex, _sam, _couple_id = await linked_trio(web_server.url)
+    entry = await alex.call("POST", "/api/journal", {"text": "Shared from another device."})
+    link = (await alex.call("GET", "/api/facilitators"))[0]
+    await alex.call("PUT", f"/api/journal/{entry['id']}/share", {"link_id": link["id"]})
+    page = await signed_in_page(new_person, alex, **PHONE)
+    await refuse(page, "GET", "**/api/facilitators")  # the list of facilitators did not load: no share control
+    await page.goto("/journal")
+    card = page.get_by_test_id("journal-entry").first
+    await card.get_by_role("button", name="Stop sharing").click()
+    await expect(card.get_by_test_id("shared-note")).to_have_count(0)
+    await expect(card.get_by_role("button", name="Share with a facilitator")).to_have_count(0)
+    await expect(card.get_by_role("heading", level=3)).to_be_focused()
+    assert await alex.call("GET", "/api/journal/share") is None
+
+
+async def test_the_search_box_counts_what_people_see_and_never_cuts(new_person: Any, web_server: Any) -> None:
+    _fran, alex, _sam, _couple_id = await linked_trio(web_server.url)
+    await alex.call("POST", "/api/journal", {"text": "Cet ÉTÉ 👨‍👩‍👧 ensemble"})
+    page = await signed_in_page(new_person, alex, **PHONE)
+    await page.goto("/journal")
+    box = page.get_by_label("Search your words")
+    assert await box.get_attribute("maxlength") is None
+    await box.fill("👨‍👩‍👧" * 60)
+    await expect(page.get_by_test_id("search-count")).to_contain_text("60 of 100 characters")
+    assert await box.input_value() == "👨‍👩‍👧" * 60  # nothing cut, though it is 480 UTF-16 units
+    await box.fill("x" * 101)
+    await expect(page.get_by_test_id("search-count")).to_contain_text("101 of 100 characters: a little shorter")
+    await box.fill("été")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_test_id("journal-entry")).to_have_count(1)
+    await expect(page.get_by_test_id("journal-list-status")).to_have_text("1 entry found.")
+    await fits_a_phone(page)
+    assert page.errors == []
+
+
+async def test_noticing_offers_the_weeks_from_the_definitions_and_says_when_removing_fails(
+    new_person: Any, web_server: Any
+) -> None:
+    _fran, alex, _sam, _couple_id = await linked_trio(web_server.url)
+    options = await alex.call("GET", "/api/noticing/options")
+    page = await signed_in_page(new_person, alex, **PHONE)
+    await page.goto("/noticing")
+    weeks = page.get_by_label("Show")
+    await expect(weeks.locator("option")).to_have_count(len(options["pattern_weeks_choices"]))
+    values = await weeks.locator("option").evaluate_all("options => options.map((o) => Number(o.value))")
+    assert values == options["pattern_weeks_choices"]
+    assert int(await weeks.input_value()) == options["pattern_weeks_default"]
+    await page.get_by_role("button", name="I noticed the urge to pull away").click()
+    await refuse(page, "DELETE", "**/api/noticing/*")
+    await page.get_by_role("button", name="Remove this moment (tapped by mistake)").click()
+    await expect(page.get_by_role("alert")).to_contain_text("We could not remove it just now")
+    assert len(await alex.call("GET", "/api/noticing")) == 1
+    await fits_a_phone(page)
+    assert page.errors == []

@@ -41,9 +41,12 @@ export async function showJournal(app) {
       ? state.entries.map((entry) => entryCard(entry, state, labels, { changed, removed }))
       : [h("p", { class: "hint" }, search.active() ? "No entries match. Try other words or another feeling." : "No entries yet. Whenever you're ready.")]));
   }
-  async function changed(focusId) {
+  /** Redraw; focus `focusId`, or the entry's heading when that control is not drawn (e.g. nobody to share with). */
+  async function changed(focusId, headingId) {
     await search.run();
-    if (focusId) document.getElementById(focusId)?.focus();
+    const target = document.getElementById(focusId) || (headingId && document.getElementById(headingId));
+    if (target && target.tagName === "H3") target.setAttribute("tabindex", "-1");
+    target?.focus();
   }
   async function removed() {
     await search.run();
@@ -151,7 +154,18 @@ function writeForm(state, saved) {
 }
 
 function searchForm(state, run) {
-  const words = h("input", { type: "search", id: "journal-search", name: "q", maxlength: state.options.search_max_chars, autocomplete: "off" });
+  // No maxlength (it counts UTF-16 units, so an emoji would count twice): the same live count as the words box.
+  const max = state.options.search_max_chars;
+  const words = h("input", { type: "search", id: "journal-search", name: "q", autocomplete: "off",
+    "aria-describedby": "journal-search-count" });
+  const countLine = h("p", { class: "hint", id: "journal-search-count", "aria-live": "polite", "data-testid": "search-count" });
+  const showCount = () => {
+    const n = visibleLength(words.value.trim());
+    countLine.classList.toggle("warn", n > max);
+    countLine.textContent = n > max ? `${n} of ${max} characters: a little shorter, please.` : `${n} of ${max} characters`;
+  };
+  words.addEventListener("input", showCount);
+  showCount();
   const feeling = h("select", { id: "journal-feeling", name: "feeling" },
     h("option", { value: "" }, "Any feeling"),
     state.options.feelings.map((f) => h("option", { value: f.id }, f.label)));
@@ -167,7 +181,7 @@ function searchForm(state, run) {
     try { await run(params()); } catch (problem) { failed.textContent = problem.message; failed.hidden = false; }
   }
   const form = h("form", { class: "row search-row", role: "search", "aria-label": "Search your journal" },
-    h("div", { class: "field grow" }, h("label", { for: "journal-search" }, "Search your words"), words),
+    h("div", { class: "field grow" }, h("label", { for: "journal-search" }, "Search your words"), words, countLine),
     h("div", { class: "field" }, h("label", { for: "journal-feeling" }, "Feeling"), feeling),
     h("button", { type: "submit", class: "secondary" }, "Search"),
     failed);
@@ -179,6 +193,9 @@ function searchForm(state, run) {
 function entryCard(entry, state, labels, { changed, removed }) {
   const id = `entry-${entry.id}`;
   const card = h("article", { class: "card stack journal-entry", "aria-labelledby": `${id}-title`, "data-testid": "journal-entry" });
+  // Where a failed stop-sharing or delete says so; kept across redraws of the card.
+  const failed = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "entry-failed" });
+  const tryAgain = (what, problem) => { failed.textContent = `We could not ${what} just now: ${problem.message}`; failed.hidden = false; };
   const when = `${formatDate(entry.created_at)}, ${new Date(entry.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
   function view() {
     const edited = entry.updated_at !== entry.created_at;
@@ -193,8 +210,8 @@ function entryCard(entry, state, labels, { changed, removed }) {
       h("div", { class: "row" },
         h("button", { type: "button", class: "secondary small", id: `${id}-edit`, onclick: edit, "aria-label": `Edit the entry of ${when}` }, "Edit"),
         shareControl(),
-        h("button", { type: "button", class: "quiet", id: `${id}-delete`, onclick: () => dialog.showModal(), "aria-label": `Delete the entry of ${when}` }, "Delete")),
-      dialog, shareDialog].filter(Boolean));
+        h("button", { type: "button", class: "quiet", id: `${id}-delete`, onclick: () => { dialog.returnValue = ""; dialog.showModal(); }, "aria-label": `Delete the entry of ${when}` }, "Delete")),
+      failed, dialog, shareDialog].filter(Boolean));
   }
   function shareControl() {
     if (entry.shared_with) {
@@ -202,7 +219,7 @@ function entryCard(entry, state, labels, { changed, removed }) {
         "aria-label": `Stop sharing the entry of ${when}` }, "Stop sharing");
     }
     if (!state.facilitators.length) return null;
-    return h("button", { type: "button", class: "secondary small", id: `${id}-share`, onclick: () => shareDialog.showModal(),
+    return h("button", { type: "button", class: "secondary small", id: `${id}-share`, onclick: () => { shareDialog.returnValue = ""; shareDialog.showModal(); },
       "aria-label": `Share with a facilitator: the entry of ${when}` }, "Share with a facilitator…");
   }
   function edit() {
@@ -233,9 +250,15 @@ function entryCard(entry, state, labels, { changed, removed }) {
     box.focus();
   }
   async function unshare() {
-    await api("DELETE", "/api/journal/share");
+    failed.hidden = true;
+    try {
+      await api("DELETE", "/api/journal/share");
+    } catch (problem) {
+      tryAgain("stop sharing", problem);
+      return;
+    }
     announce("You stopped sharing. The facilitator no longer sees it.");
-    await changed(`${id}-share`);
+    await changed(`${id}-share`, `${id}-title`);
   }
   const dialog = h("dialog", { "aria-labelledby": `${id}-delete-title` },
     h("form", { method: "dialog", class: "stack" },
@@ -246,7 +269,14 @@ function entryCard(entry, state, labels, { changed, removed }) {
         h("button", { type: "submit", value: "cancel", class: "secondary", autofocus: true }, "Keep it"))));
   dialog.addEventListener("close", async () => {
     if (dialog.returnValue !== "ok") { document.getElementById(`${id}-delete`)?.focus(); return; }
-    await api("DELETE", `/api/journal/${entry.id}`);
+    failed.hidden = true;
+    try {
+      await api("DELETE", `/api/journal/${entry.id}`);
+    } catch (problem) {
+      tryAgain("delete it", problem);
+      document.getElementById(`${id}-delete`)?.focus();
+      return;
+    }
     announce("The entry is deleted.");
     await removed();
   });
@@ -271,15 +301,21 @@ function shareDialogFor(entry, state, id, changed) {
       failed,
       h("div", { class: "row" },
         h("button", { type: "submit", value: "ok" }, "Share it"),
-        h("button", { type: "submit", value: "cancel", class: "secondary" }, "Not now"))));
+        // The safe choice has the focus: Enter or a stray tap does not share.
+        h("button", { type: "submit", value: "cancel", class: "secondary", autofocus: true }, "Not now"))));
   dialog.addEventListener("close", async () => {
-    if (dialog.returnValue !== "ok") { document.getElementById(`${id}-share`)?.focus(); return; }
+    if (dialog.returnValue !== "ok") { failed.hidden = true; document.getElementById(`${id}-share`)?.focus(); return; }
+    failed.hidden = true;
     try {
       const shared = await api("PUT", `/api/journal/${entry.id}/share`, { link_id: facilitators.length > 1 ? pick.value : facilitators[0].id });
       announce(`Shared with ${shared.facilitator_display_name}.`);
-      await changed(`${id}-unshare`);
+      await changed(`${id}-unshare`, `${id}-title`);
     } catch (problem) {
-      announce(problem.message);
+      // Open again with the reason, so the person can try again or choose "Not now".
+      failed.textContent = `It was not shared: ${problem.message}`;
+      failed.hidden = false;
+      dialog.returnValue = "";
+      dialog.showModal();
     }
   });
   return dialog;

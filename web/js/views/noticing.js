@@ -34,9 +34,7 @@ export async function showNoticing(app) {
   });
 
   const weeks = h("select", { id: "pattern-weeks" },
-    [4, options.pattern_weeks_default, 12, options.pattern_weeks_max]
-      .filter((n, i, all) => n <= options.pattern_weeks_max && all.indexOf(n) === i).sort((a, b) => a - b)
-      .map((n) => h("option", { value: n, selected: n === options.pattern_weeks_default }, `the last ${n} weeks`)));
+    options.pattern_weeks_choices.map((n) => h("option", { value: n, selected: n === options.pattern_weeks_default }, `the last ${n} weeks`)));
   weeks.addEventListener("change", () => refresh());
   async function refresh() {
     try {
@@ -108,7 +106,16 @@ function detailsForm(options, moment, status, saved) {
     }
   });
   undo.addEventListener("click", async () => {
-    await api("DELETE", `/api/noticing/${moment.id}`);
+    failed.hidden = true;
+    undo.disabled = true;
+    try {
+      await api("DELETE", `/api/noticing/${moment.id}`);
+    } catch (problem) {
+      failed.textContent = `We could not remove it just now: ${problem.message}`;
+      failed.hidden = false;
+      undo.disabled = false;
+      return;
+    }
     status.textContent = "Removed. Nothing was kept of it.";
     form.remove();
     document.querySelector("[data-testid=tap]")?.focus();
