@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
+from server.between.export import between_sessions
 from server.models import CoupleMember, FacilitatorNote, SavedPlan, User
 
 EXPORT_FORMAT = "duologue-export/1"
@@ -101,4 +102,5 @@ async def everything_about(db: AsyncSession, *, user: User) -> dict[str, Any]:
             ],
             "saved_plans": [{"title": p.title, "spec": p.spec, "created_at": _iso(p.created_at)} for p in plans],
         },
+        "between_sessions": await between_sessions(db, user=user),
     }
