@@ -4,12 +4,15 @@ import { h } from "./dom.js";
 import { clearDrafts } from "./drafts.js";
 import { showAccount } from "./views/account.js";
 import { showAuth } from "./views/auth.js";
+import { showBetween, showSoloPage } from "./views/between.js";
 import { showFacilitatorDashboard } from "./views/facilitator.js";
 import { showFacilitatorInvite } from "./views/facilitator_invite.js";
 import { showFacilitatorSession } from "./views/facilitator_session.js";
 import { showHistory } from "./views/history.js";
 import { showHome } from "./views/home.js";
 import { showInvite } from "./views/invite.js";
+import { showKit } from "./views/kit.js";
+import { showRhythm } from "./views/ritual.js";
 import { showSession } from "./views/session.js";
 import { showSummary } from "./views/summary.js";
 import { showWelcome } from "./views/welcome.js";
@@ -23,6 +26,11 @@ const routes = [
   [/^\/home$/, () => showHome(app), true],
   [/^\/history$/, () => showHistory(app), true],
   [/^\/account$/, () => showAccount(app), true],
+  [/^\/between$/, () => showBetween(app), true],
+  [/^\/kit$/, () => showKit(app), true],
+  [/^\/breathe$/, () => showSoloPage(app, "breathing"), true],
+  [/^\/grounding$/, () => showSoloPage(app, "grounding"), true],
+  [/^\/rhythm$/, () => showRhythm(app), true],
   [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
   [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
   [/^\/summary\/([^/]+)$/, (id) => showSummary(app, id), true],
@@ -61,6 +69,7 @@ export function renderNav() {
     nav.replaceChildren(...[
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
+      h("a", { href: "/between", "data-link": true }, "Between sessions"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
       h("a", { href: "/account", "data-link": true }, "Your account"),
       h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),
@@ -112,3 +121,8 @@ async function start() {
 }
 
 start();
+
+// Installable on a phone: a service worker keeps the static app shell (never API answers) for offline starts.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {}); // the app works without it
+}
