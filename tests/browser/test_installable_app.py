@@ -91,7 +91,8 @@ async def test_offline_the_app_shell_opens_and_no_api_answer_is_kept(new_person:
         """async () => {
             const urls = [];
             for (const name of await caches.keys())
-                for (const request of await (await caches.open(name)).keys()) urls.push([name, new URL(request.url).pathname]);
+                for (const request of await (await caches.open(name)).keys())
+                    urls.push([name, new URL(request.url).pathname]);
             return urls;
         }"""
     )

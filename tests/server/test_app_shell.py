@@ -1,7 +1,12 @@
 """The installable app's static parts as the server serves them: the worker, its shell list, the manifest."""
 
 import json
+import shutil
+from pathlib import Path
 
+import pytest
+
+from server import web
 from server.web import WEB_DIR, shell_files
 from tests.helpers import Browser
 
@@ -20,15 +25,15 @@ async def test_the_service_worker_is_javascript_from_the_root_with_a_shell_of_st
     assert second.startswith('const VERSION = "')
 
 
-async def test_the_shell_version_changes_when_a_shell_file_changes(browser: Browser) -> None:
+async def test_the_shell_version_changes_when_a_shell_file_changes(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "web"
+    shutil.copytree(WEB_DIR, copy)
+    monkeypatch.setattr(web, "WEB_DIR", copy)
     before = (await browser.get("/sw.js")).text.splitlines()[1]
-    styles = WEB_DIR / "styles.css"
-    original = styles.read_bytes()
-    try:
-        styles.write_bytes(original + b"\n/* changed */\n")
-        after = (await browser.get("/sw.js")).text.splitlines()[1]
-    finally:
-        styles.write_bytes(original)
+    (copy / "styles.css").write_text((copy / "styles.css").read_text() + "\n/* changed */\n")
+    after = (await browser.get("/sw.js")).text.splitlines()[1]
     assert before != after
 
 
