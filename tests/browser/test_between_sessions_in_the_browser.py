@@ -1,4 +1,4 @@
-"""Between sessions on a phone (360×740): the hub, the calming kit with the solo breathing, grounding, the
+"""Between sessions on a phone (360 x 740): the hub, the calming kit with the solo breathing, grounding, the
 couple's rhythm on home and in a calendar file, and the kit one tap away while taking space in a live session."""
 
 from __future__ import annotations
