@@ -201,3 +201,53 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     assert await in_view(page, page.get_by_test_id("home-next"))
     await fits_a_phone(page)
     assert page.errors == []
+
+
+async def test_while_taking_space_the_kit_and_breathing_open_in_the_page_and_the_session_carries_on(
+    phone: Any, web_server: Any
+) -> None:
+    alex_account, sam_account = await paired_couple(web_server.url)
+    await sam_account.call("POST", "/api/kit", {"text": "Cold water on my wrists"})
+    session = await alex_account.start_session("daily", first_speaker="me")
+    alex, sam = await phone(alex_account), await phone(sam_account)
+    sockets: list[Any] = []
+    sam.on("websocket", lambda socket: sockets.append(socket))
+    for page in (alex, sam):
+        await page.goto(f"/session/{session['id']}")
+        await page.get_by_role("button", name="Now is a good time").click()
+    for page in (alex, sam):
+        await expect(page.get_by_test_id("prompt")).to_be_visible()
+
+    await sam.get_by_role("button", name="I need space").click()
+    await sam.get_by_role("button", name="Pause and take space").click()
+    await expect(sam.get_by_test_id("pause-area")).to_contain_text("You're taking some space")
+    await expect(alex.get_by_test_id("pause-area")).to_contain_text("Sam asked for some space")
+    open_kit = sam.get_by_role("button", name="While you take space: your calming kit")
+    assert await in_view(sam, open_kit)
+    await tab_to(sam, open_kit)
+    await sam.keyboard.press("Enter")
+    panel = sam.get_by_test_id("space-kit")
+    await expect(sam.get_by_role("heading", name="While you take space", level=2)).to_be_focused()
+    await expect(panel).to_contain_text("Cold water on my wrists")
+    await expect(sam.get_by_test_id("space-kit-button")).to_have_attribute("aria-expanded", "true")
+    await expect(sam.get_by_test_id("space-kit-button")).to_have_text("Close your calming kit")
+    await panel.get_by_test_id("start-breathing").click()
+    await expect(panel.get_by_test_id("breathing-guide")).to_contain_text("Breathe in", timeout=8_000)
+    await fits_a_phone(sam)
+
+    # The whole breathing runs (its real length: the server notes it only then), the session socket open throughout.
+    guide = (await sam_account.call("GET", "/api/solo/practices"))[0]
+    await expect(panel.get_by_test_id("solo-done")).to_contain_text(
+        "Well done", timeout=(guide["duration_seconds"] + 20) * 1000
+    )
+    assert [p["kind"] for p in await sam_account.call("GET", "/api/solo/log")] == ["breathing"]
+    await expect(sam.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    assert len(sockets) == 1 and not sockets[0].is_closed()
+
+    await sam.get_by_role("button", name="I'm back").click()
+    for page in (alex, sam):
+        await expect(page.get_by_test_id("pause-area")).not_to_contain_text("space")
+        await expect(page.get_by_test_id("turn")).not_to_contain_text("Paused")
+    await expect(panel).to_be_hidden()
+    await expect(sam.get_by_role("button", name="I need space")).to_be_visible()
+    assert alex.errors == [] and sam.errors == []

@@ -325,12 +325,12 @@ export async function showSession(app, sessionId) {
       if (space.return_due) {
         const iResumed = space.resumed_by?.includes(me);
         parts.push(h("p", {}, "It's time to come back together. Ready to carry on?"),
-          space.who === me ? h("div", { class: "row" }, h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back"), spaceKitButton)
+          space.who === me ? h("div", { class: "row space-row" }, h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back"))
             : iResumed ? h("p", {}, `Thanks. Waiting for ${nameOf(space.who)}…`)
               : h("button", { type: "button", onclick: () => act({ type: "resume" }) }, "Ready to carry on"));
       } else if (space.who === me) {
         parts.push(h("p", {}, `You're taking some space. You said you'd be back at ${formatClock(space.return_at)}. The clock has stopped for both of you.`),
-          h("div", { class: "row" }, h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back"), spaceKitButton));
+          h("div", { class: "row space-row" }, h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back")));
       } else {
         parts.push(h("p", {}, `${nameOf(space.who)} asked for some space and plans to be back at ${formatClock(space.return_at)}. ` +
           "The session is paused and the clock has stopped. This is a good moment to look after yourself too."));
@@ -348,6 +348,7 @@ export async function showSession(app, sessionId) {
     if (pauseArea.dataset.key === key) return; // keep focus on a button that did not change
     pauseArea.dataset.key = key;
     pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
+    pauseArea.querySelector(".space-row")?.append(spaceKitButton); // one button, moved here only once the banner is new
   }
 
   function updatePausedState() {
