@@ -51,7 +51,8 @@ def draw(size: int, *, maskable: bool) -> bytes:
             acc = [0, 0, 0, 0]
             for sy in range(SAMPLES):
                 for sx in range(SAMPLES):
-                    c = _colour_at((px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size, maskable=maskable)
+                    x, y = (px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size
+                    c = _colour_at(x, y, maskable=maskable)
                     for i in range(3):
                         acc[i] += c[i] * c[3]
                     acc[3] += c[3]
