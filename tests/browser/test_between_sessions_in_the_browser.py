@@ -122,8 +122,7 @@ async def test_the_kit_by_keyboard_with_the_solo_breathing_on_a_phone(phone: Any
     await page.keyboard.press("Enter")
     guide = page.get_by_test_id("breathing-guide")
     await expect(guide).to_contain_text("Breathe in", timeout=8_000)
-    await guide.scroll_into_view_if_needed()
-    assert await in_view(page, guide)
+    assert await in_view(page, page.get_by_test_id("solo-breathing"))  # the practice is brought into view whole
     await fits_a_phone(page)
     await keep_screenshot(page, "kit")
     await page.get_by_role("button", name="Stop here").click()
@@ -233,6 +232,7 @@ async def test_while_taking_space_the_kit_and_breathing_open_in_the_page_and_the
     await expect(sam.get_by_test_id("space-kit-button")).to_have_text("Close your calming kit")
     await panel.get_by_test_id("start-breathing").click()
     await expect(panel.get_by_test_id("breathing-guide")).to_contain_text("Breathe in", timeout=8_000)
+    assert await in_view(sam, panel.get_by_test_id("breathing-guide"))
     await fits_a_phone(sam)
 
     # The whole breathing runs (its real length: the server notes it only then), the session socket open throughout.

@@ -63,15 +63,21 @@ function render() {
   navigate("/", { replace: true });
 }
 
+/** A nav link whose words shorten on a phone, so the navigation stays one line at 360 px; its name stays whole. */
+function navLink(href, name, short) {
+  return h("a", { href, "data-link": true, "aria-label": name },
+    h("span", { class: "nav-wide", "aria-hidden": "true" }, name), h("span", { class: "nav-narrow", "aria-hidden": "true" }, short));
+}
+
 export function renderNav() {
   const nav = document.getElementById("account-nav");
   if (app.me) {
     nav.replaceChildren(...[
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
-      h("a", { href: "/between", "data-link": true }, "Between sessions"),
+      navLink("/between", "Between sessions", "Between"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
-      h("a", { href: "/account", "data-link": true }, "Your account"),
+      navLink("/account", "Your account", "Account"),
       h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),
       h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out")].filter(Boolean));
   } else {

@@ -27,7 +27,9 @@ export async function runSolo(container, kind, { onClose = () => {}, headingLeve
   const endButton = h("button", { type: "button", class: "secondary", onclick: () => { stop(); onClose(); } }, "Stop here");
   const box = h("div", { class: "card stack solo", "data-testid": `solo-${kind}` }, heading, area, h("div", { class: "row" }, endButton));
   container.replaceChildren(box);
-  heading.focus();
+  heading.focus({ preventScroll: true });
+
+  const bringIntoView = () => box.scrollIntoView({ block: "nearest" }); // the whole practice on screen, once it's drawn
 
   let started;
   try {
@@ -57,6 +59,7 @@ export async function runSolo(container, kind, { onClose = () => {}, headingLeve
     const circle = h("div", { class: "breath", "data-testid": "breathing-guide" });
     area.replaceChildren(h("p", {}, `${guide.cycles} slow breaths, ${minutesOf(started.duration_seconds)}. Follow the circle: in as it grows, out as it shrinks.`), circle);
     stopGuide = startBreathingGuide(circle, step, now);
+    bringIntoView();
     timer = setTimeout(finish, (GET_READY_SECONDS + started.duration_seconds) * 1000 + 300);
   } else {
     const steps = started.definition.steps;
@@ -75,6 +78,7 @@ export async function runSolo(container, kind, { onClose = () => {}, headingLeve
       timer = setTimeout(() => show(i + 1), s.seconds * 1000);
     };
     show(0);
+    bringIntoView();
   }
   return stop;
 }
