@@ -129,6 +129,9 @@ async function start() {
 start();
 
 // Installable on a phone: a service worker keeps the static app shell (never API answers) for offline starts.
+// Registered once the page has loaded, so its first fetches never compete with the page's own.
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {}); // the app works without it
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {}); // the app works without it
+  });
 }
