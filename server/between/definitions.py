@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-from exercises.between import Grounding, KitRules, parse_grounding, parse_kit, solo_breathing
+from exercises.between_sessions import Grounding, KitRules, parse_grounding, parse_kit, solo_breathing
 from exercises.schema import GuideInput
 from rooms.catalogue import builtin_catalogue
 

@@ -15,7 +15,7 @@ import msgspec
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from exercises.between import SOLO_KINDS, START_VALID_SECONDS, SoloKind, shortest_completion, solo_duration
+from exercises.between_sessions import SOLO_KINDS, START_VALID_SECONDS, SoloKind, shortest_completion, solo_duration
 from server.between.access import author_id
 from server.between.definitions import breathing, grounding
 from server.between.shapes import SoloPracticeInfo, SoloPracticePublic, SoloStart

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from exercises.between import COMPLETION_TOLERANCE
+from exercises.between_sessions import COMPLETION_TOLERANCE
 from exercises.schema import GuideInput
 from rooms.catalogue import builtin_catalogue
 from server.between import solo
