@@ -21,6 +21,7 @@ from server.accounts.controller import AccountController
 from server.accounts.passwords import PasswordService
 from server.accounts.sessions import build_session_auth
 from server.accounts.throttle import Throttle
+from server.between.controller import KitController, RitualController, SoloController
 from server.db import create_engine, provide_db_session, session_factory
 from server.errors import EXCEPTION_HANDLERS
 from server.facilitation.controller import FacilitatorController, PartnerFacilitationController
@@ -109,6 +110,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NoticingController,
             ProgressController,
             FacilitatorProgressController,
+            KitController,
+            SoloController,
+            RitualController,
             live_session,
             web_router(),
         ],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
-from litestar import Router, get
+from litestar import Response, Router, get
 from litestar.datastructures import State
 from litestar.response import File
 from litestar.static_files import create_static_files_router
@@ -21,6 +23,11 @@ APP_PATHS = [
     "/progress",
     "/self-check",
     "/account",
+    "/between",
+    "/kit",
+    "/breathe",
+    "/grounding",
+    "/rhythm",
     "/invite/{code:str}",
     "/session/{session_id:str}",
     "/summary/{session_id:str}",
@@ -37,6 +44,37 @@ async def app_page() -> File:
     return File(WEB_DIR / "index.html", content_disposition_type="inline")
 
 
+# What the service worker keeps: the static app shell, and nothing else (never /api/, never the socket).
+SHELL_SUFFIXES = (".js", ".css", ".png", ".svg", ".webmanifest")
+
+
+def shell_files() -> list[str]:
+    """Every static file of the app, as paths from the root: "/" (index.html) first."""
+    files = sorted(p for p in WEB_DIR.rglob("*") if p.is_file() and p.suffix in SHELL_SUFFIXES and p.name != "sw.js")
+    return ["/"] + ["/" + p.relative_to(WEB_DIR).as_posix() for p in files]
+
+
+def service_worker_source() -> str:
+    """web/sw.js, with the shell's list and a version that changes whenever any shell file changes."""
+    shell = shell_files()
+    digest = hashlib.sha256()
+    for path in [WEB_DIR / "index.html", WEB_DIR / "sw.js"] + [WEB_DIR / p.lstrip("/") for p in shell[1:]]:
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    head = f"const SHELL = {json.dumps(shell)};\nconst VERSION = {json.dumps(digest.hexdigest()[:16])};\n"
+    return head + (WEB_DIR / "sw.js").read_text("utf-8")
+
+
+@get("/sw.js", opt=_PUBLIC, include_in_schema=False)
+async def service_worker() -> Response[str]:
+    # Served from the root, so its scope is the whole app without a Service-Worker-Allowed header.
+    # no-cache: the browser asks each time whether the app changed (it revalidates workers anyway).
+    return Response(
+        service_worker_source(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @get("/api/config", opt=_PUBLIC, tags=["app"], summary="Public settings the web client needs")
 async def public_config(state: State) -> dict[str, str | float]:
     return {"help_url": state.settings.help_url, "lobby_nudge_seconds": state.settings.lobby_nudge_seconds}
@@ -46,4 +84,4 @@ def web_router() -> Router:
     static = create_static_files_router(
         path="/", directories=[WEB_DIR], html_mode=True, opt=_PUBLIC, include_in_schema=False
     )
-    return Router(path="/", route_handlers=[app_page, public_config, static])
+    return Router(path="/", route_handlers=[app_page, public_config, service_worker, static])

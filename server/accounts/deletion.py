@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from exercises.summary import Summary, summary_to_markdown
 from rooms.models import PracticeSession, SessionEvent, SessionSummary
 from rooms.runtime import LiveRuntime
+from server.between.erase import erase_between_sessions
 from server.facilitation.service import end_facilitation, facilitators_of
 from server.journal.erase import erase_journal
 from server.live.service import end_open_sessions
@@ -33,6 +34,7 @@ UNUSABLE_HASH = "!closed"
 async def delete_account(db: AsyncSession, runtime: LiveRuntime, *, user: User) -> None:
     await _end_live_ties(db, runtime, user)
     await _scrub_sessions(db, user)
+    await erase_between_sessions(db, user=user)
     await _erase_own_rows(db, user)
     await _tombstone(db, user)
 

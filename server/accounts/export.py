@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rooms.journal import events_since
 from rooms.models import PracticeSession, SessionSummary
+from server.between.export import between_sessions
 from server.journal.export import journal_export
 from server.models import CoupleMember, FacilitatorNote, SavedPlan, User
 from server.progress.export import my_progress_data
@@ -108,4 +109,5 @@ async def everything_about(db: AsyncSession, *, user: User) -> dict[str, Any]:
             "saved_plans": [{"title": p.title, "spec": p.spec, "created_at": _iso(p.created_at)} for p in plans],
         },
         **await journal_export(db, user=user),
+        "between_sessions": await between_sessions(db, user=user),
     }

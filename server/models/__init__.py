@@ -1,6 +1,7 @@
 """Table and API models. Importing this package registers every table on SQLModel.metadata."""
 
 from rooms.models import PracticeSession, SessionEvent, SessionMeasures, SessionSummary
+from server.models.between import KitItem, Ritual
 from server.models.couples import Couple, CoupleMember, Invite
 from server.models.facilitation import FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent
 from server.models.journal import JournalEntry, JournalShare, Noticing
@@ -22,11 +23,13 @@ __all__ = [
     "Invite",
     "JournalEntry",
     "JournalShare",
+    "KitItem",
     "Noticing",
     "PracticeSession",
     "ProgressFacilitatorShare",
     "ProgressPartnerShare",
     "RecordedScore",
+    "Ritual",
     "SavedPlan",
     "SelfCheckRecord",
     "SelfCheckSkip",

@@ -4,6 +4,7 @@ import { h } from "./dom.js";
 import { clearDrafts } from "./drafts.js";
 import { showAccount } from "./views/account.js";
 import { showAuth } from "./views/auth.js";
+import { showBetween, showSoloPage } from "./views/between.js";
 import { showFacilitatorDashboard } from "./views/facilitator.js";
 import { showFacilitatorInvite } from "./views/facilitator_invite.js";
 import { showFacilitatorSession } from "./views/facilitator_session.js";
@@ -14,6 +15,8 @@ import { showJournal } from "./views/journal.js";
 import { showNoticing } from "./views/noticing.js";
 import { showProgress } from "./views/progress.js";
 import { showSelfCheck } from "./views/self_check.js";
+import { showKit } from "./views/kit.js";
+import { showRhythm } from "./views/ritual.js";
 import { showSession } from "./views/session.js";
 import { showSummary } from "./views/summary.js";
 import { showWelcome } from "./views/welcome.js";
@@ -31,6 +34,11 @@ const routes = [
   [/^\/account$/, () => showAccount(app), true],
   [/^\/journal$/, () => showJournal(app), true],
   [/^\/noticing$/, () => showNoticing(app), true],
+  [/^\/between$/, () => showBetween(app), true],
+  [/^\/kit$/, () => showKit(app), true],
+  [/^\/breathe$/, () => showSoloPage(app, "breathing"), true],
+  [/^\/grounding$/, () => showSoloPage(app, "grounding"), true],
+  [/^\/rhythm$/, () => showRhythm(app), true],
   [/^\/invite\/([^/]+)$/, (code) => showInvite(app, decodeURIComponent(code))],
   [/^\/session\/([^/]+)$/, (id) => showSession(app, id), true],
   [/^\/summary\/([^/]+)$/, (id) => showSummary(app, id), true],
@@ -63,6 +71,12 @@ function render() {
   navigate("/", { replace: true });
 }
 
+/** A nav link whose words shorten on a phone, so the navigation stays one line at 360 px; its name stays whole. */
+function navLink(href, name, short) {
+  return h("a", { href, "data-link": true, "aria-label": name },
+    h("span", { class: "nav-wide", "aria-hidden": "true" }, name), h("span", { class: "nav-narrow", "aria-hidden": "true" }, short));
+}
+
 export function renderNav() {
   const nav = document.getElementById("account-nav");
   if (app.me) {
@@ -70,8 +84,9 @@ export function renderNav() {
       h("a", { href: "/home", "data-link": true }, "Home"),
       h("a", { href: "/history", "data-link": true }, "History"),
       h("a", { href: "/progress", "data-link": true }, "Progress"),
+      navLink("/between", "Between sessions", "Between"),
       app.me.is_facilitator ? h("a", { href: "/facilitator", "data-link": true }, "Facilitator") : null,
-      h("a", { href: "/account", "data-link": true }, "Your account"),
+      navLink("/account", "Your account", "Account"),
       h("span", { class: "hint signed-in" }, `Signed in as ${app.me.display_name}`),
       h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out")].filter(Boolean));
   } else {
@@ -121,3 +136,11 @@ async function start() {
 }
 
 start();
+
+// Installable on a phone: a service worker keeps the static app shell (never API answers) for offline starts.
+// Registered once the page has loaded, so its first fetches never compete with the page's own.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {}); // the app works without it
+  });
+}

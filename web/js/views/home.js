@@ -3,6 +3,7 @@ import { navigate } from "../app.js";
 import { copyText, field, formatDate, h, mount } from "../dom.js";
 import { renderFacilitators, therapistCard } from "./facilitator_links.js";
 import { tzQuery } from "./progress.js";
+import { nextLine } from "./ritual.js";
 
 const POLL_MS = 4000;
 
@@ -10,11 +11,12 @@ export async function showHome(app) {
   const partnerArea = h("section", { "aria-labelledby": "partner-heading" });
   const practiceArea = h("section", { "aria-labelledby": "practice-heading" });
   const historyArea = h("section", { "aria-labelledby": "history-heading" });
+  const rhythmArea = h("section", { "aria-labelledby": "rhythm-heading", "data-testid": "home-rhythm", hidden: true });
   const facilitatorArea = h("section", { "aria-labelledby": "facilitator-heading", "data-testid": "your-facilitator", hidden: true });
   const therapistArea = h("section", { "aria-labelledby": "therapist-heading" },
     h("h2", { id: "therapist-heading" }, "For therapists"), therapistCard(app));
   const selfCheckArea = h("div", { "data-testid": "self-check-card-area" });
-  mount(h("h1", {}, `Hello, ${app.me.display_name}`), selfCheckArea, partnerArea, practiceArea, facilitatorArea, historyArea, therapistArea);
+  mount(h("h1", {}, `Hello, ${app.me.display_name}`), selfCheckArea, partnerArea, rhythmArea, practiceArea, facilitatorArea, historyArea, therapistArea);
 
   let couple = null;
   let lastSessionsKey = "";
@@ -32,6 +34,7 @@ export async function showHome(app) {
     couple = await api("GET", "/api/couple").catch(() => null);
     renderPartner(partnerArea, couple, refresh);
     therapistArea.hidden = Boolean(couple?.partner); // once paired, a partner's home is about the two of them
+    await renderRhythm(rhythmArea, couple);
     await refreshFacilitators();
     const sessions = await api("GET", "/api/sessions").catch(() => []);
     const key = JSON.stringify(sessions.map((s) => [s.id, s.status]));
@@ -69,6 +72,17 @@ async function renderSelfCheckCard(area) {
         area.replaceChildren(said);
         said.textContent = skipped ? "That's fine. We'll ask again next week." : "";
       } }, "Not this week"))));
+
+/** The couple's next ritual, or a gentle invitation to choose one. */
+async function renderRhythm(area, couple) {
+  area.hidden = !couple?.partner;
+  if (area.hidden) return;
+  const state = await api("GET", "/api/ritual").catch(() => null);
+  const ritual = state?.ritual;
+  area.replaceChildren(h("h2", { id: "rhythm-heading" }, "Your rhythm"),
+    ritual ? h("p", { "data-testid": "home-next" }, nextLine(ritual))
+      : h("p", { class: "hint" }, "A regular time makes practice easier. Choose one together whenever you like."),
+    h("p", {}, h("a", { href: "/rhythm", "data-link": true }, ritual ? "Change it, or add it to your calendar" : "Set your rhythm")));
 }
 
 function renderPartner(area, couple, refresh) {

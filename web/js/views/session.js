@@ -8,6 +8,7 @@ import { LiveConnection } from "../live.js";
 import { inputFor } from "./step_inputs.js";
 import { startBreathingGuide } from "./breathing.js";
 import { confirmDialog, describeAnswer, showTimeLeft, spokenSeconds } from "./live_shared.js";
+import { fillSpaceKit } from "./kit.js"; // issue 13: the kit, one tap away while I take space
 import { buildSpaceDialog, loadRules, momentNotice } from "./pausing.js"; // issue 11: rules-driven breaks, one moment
 import { revealArea, waitingForReveal } from "./reveal.js"; // issue 11: both answer, then both see
 
@@ -42,6 +43,11 @@ export async function showSession(app, sessionId) {
   // Calm, passing words: what the facilitator just did, or that time is nearly up. Gone when the next step starts.
   const notice = h("p", { class: "notice", role: "status", "data-testid": "facilitator-notice", hidden: true });
   const stage = h("div", { class: "stack stage", "data-testid": "stage" });
+  // issue 13: while I take space, my kit and solo breathing open here, in this page: the socket stays open.
+  const spaceKit = h("section", { id: "space-kit", class: "card space-kit", "aria-labelledby": "space-kit-heading", "data-testid": "space-kit", hidden: true });
+  const spaceKitButton = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": "space-kit",
+    "data-testid": "space-kit-button", onclick: () => toggleSpaceKit() }, "While you take space: your calming kit");
+  let stopSpaceKit = null;
   const feedback = h("p", { class: "form-error", role: "alert", hidden: true });
   const transcriptList = h("ol", { class: "transcript", "aria-live": "polite", "data-testid": "transcript" });
   const spaceButton = h("button", { type: "button", class: "secondary", onclick: () => spaceDialog.showModal() }, "I need space");
@@ -61,6 +67,7 @@ export async function showSession(app, sessionId) {
   mount(
     h("h1", { class: "live-title" }, `${/practi[cs]e$/i.test(info.plan_title) ? info.plan_title : `${info.plan_title} practice`} with ${partnerName}`),
     status,
+    spaceKit,
     reveal.element,
     stage,
     feedback,
@@ -84,7 +91,22 @@ export async function showSession(app, sessionId) {
   const live = new LiveConnection(sessionId, { onFrame, onStatus });
   live.connect();
   const ticker = setInterval(tick, 250);
-  app.leave = () => { clearInterval(ticker); stopGuide?.(); live.close(); };
+  app.leave = () => { clearInterval(ticker); stopGuide?.(); stopSpaceKit?.(); live.close(); };
+
+  async function toggleSpaceKit(open = spaceKit.hidden) {
+    spaceKitButton.setAttribute("aria-expanded", String(open));
+    spaceKitButton.textContent = open ? "Close your calming kit" : "While you take space: your calming kit";
+    if (!open) {
+      stopSpaceKit?.();
+      stopSpaceKit = null;
+      spaceKit.hidden = true;
+      spaceKit.replaceChildren();
+      return;
+    }
+    spaceKit.hidden = false;
+    stopSpaceKit = await fillSpaceKit(spaceKit);
+    spaceKit.querySelector("h2")?.focus();
+  }
 
   function onStatus(state, message) {
     connState = state;
@@ -303,12 +325,12 @@ export async function showSession(app, sessionId) {
       if (space.return_due) {
         const iResumed = space.resumed_by?.includes(me);
         parts.push(h("p", {}, "It's time to come back together. Ready to carry on?"),
-          space.who === me ? h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back")
+          space.who === me ? h("div", { class: "row space-row" }, h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back"))
             : iResumed ? h("p", {}, `Thanks. Waiting for ${nameOf(space.who)}…`)
               : h("button", { type: "button", onclick: () => act({ type: "resume" }) }, "Ready to carry on"));
       } else if (space.who === me) {
         parts.push(h("p", {}, `You're taking some space. You said you'd be back at ${formatClock(space.return_at)}. The clock has stopped for both of you.`),
-          h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back"));
+          h("div", { class: "row space-row" }, h("button", { type: "button", onclick: () => act({ type: "come_back" }) }, "I'm back")));
       } else {
         parts.push(h("p", {}, `${nameOf(space.who)} asked for some space and plans to be back at ${formatClock(space.return_at)}. ` +
           "The session is paused and the clock has stopped. This is a good moment to look after yourself too."));
@@ -321,10 +343,12 @@ export async function showSession(app, sessionId) {
     }
     for (const moment of model.pauses.filter((p) => p.kind === "moment")) parts.push(momentNotice(moment, me, nameOf, act)); // issue 11
     if (held) parts.push(h("p", {}, `${facilitatorName}, your facilitator, has paused the session for a moment. The clock has stopped; nothing is lost.`));
+    if (!(space && space.who === me) && !spaceKit.hidden) toggleSpaceKit(false); // my space is over
     const key = JSON.stringify([space, away, held, model.pauses.filter((p) => p.kind === "moment")]);
     if (pauseArea.dataset.key === key) return; // keep focus on a button that did not change
     pauseArea.dataset.key = key;
     pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
+    pauseArea.querySelector(".space-row")?.append(spaceKitButton); // one button, moved here only once the banner is new
   }
 
   function updatePausedState() {

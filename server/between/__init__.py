@@ -1,0 +1,1 @@
+"""Between sessions: each person's self-soothing kit and solo practices, and the couple's ritual."""

@@ -1,0 +1,43 @@
+"""The installable app's static parts as the server serves them: the worker, its shell list, the manifest."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from server import web
+from server.web import WEB_DIR, shell_files
+from tests.helpers import Browser
+
+
+async def test_the_service_worker_is_javascript_from_the_root_with_a_shell_of_static_files(browser: Browser) -> None:
+    response = await browser.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert "service-worker-allowed" not in response.headers  # the root scope needs none
+    assert "content-security-policy" in response.headers
+    first, second = response.text.splitlines()[:2]
+    shell = json.loads(first.removeprefix("const SHELL = ").removesuffix(";"))
+    assert shell == shell_files() and shell[0] == "/"
+    assert {"/js/app.js", "/styles.css", "/manifest.webmanifest", "/icons/icon-512.png"} <= set(shell)
+    assert not [p for p in shell if p.startswith("/api") or p == "/sw.js" or p.endswith(".html")]
+    assert second.startswith('const VERSION = "')
+
+
+async def test_the_shell_version_changes_when_a_shell_file_changes(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "web"
+    shutil.copytree(WEB_DIR, copy)
+    monkeypatch.setattr(web, "WEB_DIR", copy)
+    before = (await browser.get("/sw.js")).text.splitlines()[1]
+    (copy / "styles.css").write_text((copy / "styles.css").read_text() + "\n/* changed */\n")
+    after = (await browser.get("/sw.js")).text.splitlines()[1]
+    assert before != after
+
+
+async def test_the_manifest_is_served_as_a_manifest(browser: Browser) -> None:
+    response = await browser.get("/manifest.webmanifest")
+    assert response.headers["content-type"].startswith("application/manifest+json")
+    assert response.json()["display"] == "standalone"
