@@ -6,7 +6,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
+from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Field, SQLModel
+
+from server.models.users import plain_characters
 
 
 class PersonBrief(SQLModel):
@@ -116,8 +119,16 @@ class Sharing(SQLModel):
     facilitators: list[FacilitatorSharing]
 
 
+def _real_boolean(value: object) -> object:
+    # Consent is a real JSON true or false: "yes", 1 or "false" are refused rather than guessed at. (A check
+    # before validation, because Litestar validates request bodies in lax mode, which overrides Strict().)
+    if not isinstance(value, bool):
+        raise ValueError("Please answer with true or false.")
+    return value
+
+
 class ShareChoice(SQLModel):
-    shared: bool
+    shared: Annotated[bool, BeforeValidator(_real_boolean)]
 
 
 class AttendanceWithMe(SQLModel):
@@ -142,7 +153,7 @@ class CoupleProgress(SQLModel):
     partners: list[PartnerProgressForFacilitator]
 
 
-Label = Annotated[str, Field(min_length=1, max_length=60)]
+Label = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(plain_characters)]
 
 
 class ScoreCreate(SQLModel):

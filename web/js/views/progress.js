@@ -143,12 +143,12 @@ async function renderSharing(area) {
   const rows = [];
   if (sharing.partner) {
     rows.push(sharingSwitch("share-partner", `Show my progress to ${sharing.partner.display_name}`,
-      `${sharing.partner.display_name} would see your charts and self-check results, not your answers.`,
+      `${sharing.partner.display_name} would see your charts and self-check results from when you two paired, not your answers.`,
       sharing.partner.shared, "/api/progress/sharing/partner", status, sharing.partner.display_name));
   }
   for (const f of sharing.facilitators) {
     rows.push(sharingSwitch(`share-f-${f.facilitator_id}`, `Show my progress to ${f.display_name}, our facilitator`,
-      `${f.display_name} would see your charts and could note questionnaire scores they give you.`,
+      `${f.display_name} would see your charts from when you and your partner paired, and could note questionnaire scores they give you.`,
       f.shared, `/api/progress/sharing/facilitators/${f.facilitator_id}`, status, f.display_name));
   }
   area.replaceChildren(
