@@ -264,9 +264,17 @@ def _values(key: str, weeks: Sequence[Week]) -> list[Any]:
     return [per_week(w) for w in weeks]
 
 
+COUNT_AXIS_MIN_TOP = 7  # a count chart reaches at least 7, so one session does not fill the chart
+
+
+def count_axis(values: Sequence[Any]) -> tuple[int, int]:
+    """Axis bounds of a per-week count: from 0 to the larger of 7 and the highest week."""
+    return 0, max([COUNT_AXIS_MIN_TOP, *(v for v in values if v is not None)])
+
+
 def _bounds(measure: Measure, values: Sequence[Any]) -> tuple[float, float]:
     if measure.kind == "count":
-        return 0, max([7, *(v for v in values if v is not None)])
+        return count_axis(values)
     if measure.kind == "share":
         return 0, 1
     if measure.kind == "change":

@@ -25,8 +25,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from exercises.selfcheck import SelfCheckInvalid, score
 from exercises.weekly import (
     ATTENDANCE_KEYS,
+    WEEK_CHOICES,
     Week,
     build_measures,
+    count_axis,
     group_weeks,
     local_day,
     week_grid,
@@ -303,6 +305,7 @@ async def my_progress(db: AsyncSession, user: User, *, weeks: int, tz: ZoneInfo,
         "person": {"id": user.id, "display_name": user.display_name},
         "weeks": grid.keys,
         "week_starts": grid.mondays,
+        "week_choices": list(WEEK_CHOICES),
         "measures": build_measures(data),
         "recorded_scores": await recorded_scores(db, user.id),
         "self_check": await self_check_status(db, user.id, today),
@@ -331,6 +334,7 @@ async def partner_progress(db: AsyncSession, user: User, *, weeks: int, tz: Zone
         "shared": shared,
         "weeks": grid.keys,
         "week_starts": grid.mondays,
+        "week_choices": list(WEEK_CHOICES),
         "measures": measures,
         "recorded_scores": scores,
     }
@@ -353,6 +357,7 @@ async def couple_progress(
         sessions = await _session_rows(db, person.id, grid, couple_id=couple_id)  # this couple's sessions only
         mine = [r for r in sessions if r.couple_id == couple_id and r.facilitator_id == facilitator.id]
         ran = group_weeks(grid.mondays, grid.tz, mine)
+        low, high = count_axis([w.attended for w in ran])
         entry: dict[str, Any] = {
             "user_id": person.id,
             "display_name": person.display_name,
@@ -363,6 +368,8 @@ async def couple_progress(
                 "weeks": grid.keys,
                 "attended": [w.attended for w in ran],
                 "completed": [w.completed for w in ran],
+                "min": low,
+                "max": high,
             },
             "with_facilitator": [],  # for the CSV only: sessions with any facilitator, when shared
         }
@@ -372,7 +379,13 @@ async def couple_progress(
             entry["recorded_scores"] = await recorded_scores(db, person.id, facilitator_id=facilitator.id)
             entry["with_facilitator"] = [w.with_facilitator for w in weeks_data]
         partners.append(entry)
-    return {"couple_id": couple_id, "weeks": grid.keys, "week_starts": grid.mondays, "partners": partners}
+    return {
+        "couple_id": couple_id,
+        "weeks": grid.keys,
+        "week_starts": grid.mondays,
+        "week_choices": list(WEEK_CHOICES),
+        "partners": partners,
+    }
 
 
 def couple_progress_csv(progress: dict[str, Any]) -> str:

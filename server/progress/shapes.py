@@ -9,7 +9,13 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Field, SQLModel
 
+from exercises.weekly import WEEK_CHOICES
 from server.models.users import plain_characters
+
+WeekChoices = Annotated[
+    list[int],
+    Field(default_factory=lambda: list(WEEK_CHOICES), description="The numbers of weeks one may ask for."),
+]
 
 
 class PersonBrief(SQLModel):
@@ -53,6 +59,7 @@ class Progress(SQLModel):
     person: PersonBrief
     weeks: list[str] = Field(description='ISO week keys like "2026-W48", oldest first; the last is this week.')
     week_starts: list[date] = Field(description="The Monday of each week.")
+    week_choices: WeekChoices
     measures: list[MeasureSeries]
     recorded_scores: list[ScoreSeries]
     self_check: SelfCheckStatus
@@ -63,6 +70,7 @@ class PartnerProgress(SQLModel):
     shared: bool = Field(description="Whether they share their progress with me; if not, only our shared attendance.")
     weeks: list[str]
     week_starts: list[date]
+    week_choices: WeekChoices
     measures: list[MeasureSeries]
     recorded_scores: list[ScoreSeries]
 
@@ -135,6 +143,8 @@ class AttendanceWithMe(SQLModel):
     weeks: list[str]
     attended: list[int]
     completed: list[int]
+    min: int = Field(description="Axis bounds for a chart of these counts, as for count measures.")
+    max: int
 
 
 class PartnerProgressForFacilitator(SQLModel):
@@ -150,6 +160,7 @@ class CoupleProgress(SQLModel):
     couple_id: uuid.UUID
     weeks: list[str]
     week_starts: list[date]
+    week_choices: WeekChoices
     partners: list[PartnerProgressForFacilitator]
 
 

@@ -231,6 +231,24 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     await expect(sam.locator('[data-instrument="CSI-16"]')).to_have_count(0)
     await expect(sam.locator('[data-instrument="ECR-R"]')).to_have_count(1)
 
+    # Sam stops sharing with Lee: the open panel loses Sam's charts within a poll, without reopening it.
+    sam_account = await demo_person(web_server, "sam", password)
+    lee_id = (await lee.call("GET", "/api/me"))["id"]
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": False}, expect=200)
+    await expect(sam.locator('[data-measure="worry"]')).to_have_count(0, timeout=20_000)
+    await expect(sam.get_by_text("hasn't shared their progress with you")).to_be_visible()
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": True}, expect=200)
+    await expect(sam.locator('[data-measure="worry"]')).to_have_count(1, timeout=20_000)
+    # closed and opened again: fetched afresh
+    await progress.get_by_text("Progress", exact=True).click()
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": False}, expect=200)
+    await progress.get_by_text("Progress", exact=True).click()
+    await expect(sam.get_by_text("hasn't shared their progress with you")).to_be_visible()
+    # and the panel follows a choice of weeks
+    await progress.get_by_role("radio", name="4 weeks", exact=True).click()
+    await expect(progress.get_by_text("The last 4 weeks.")).to_be_visible()
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": True}, expect=200)
+
     # On a phone too: the panel opens by keyboard and nothing runs off the side.
     phone = await signed_in_page(new_person, lee, width=360, height=740)
     await phone.goto("/facilitator")

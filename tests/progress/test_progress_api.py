@@ -108,6 +108,7 @@ async def test_each_allowed_number_of_weeks(browser: Browser, weeks: int) -> Non
     await browser.sign_up()
     body = (await browser.get(f"/api/progress?weeks={weeks}&tz=Europe/Berlin")).json()
     assert len(body["weeks"]) == weeks and all(len(m["values"]) == weeks for m in body["measures"])
+    assert body["week_choices"] == [4, 12, 52]  # the page offers exactly what the API accepts
     assert body["weeks"][-1] == f"{date.today().isocalendar()[0]}-W{date.today().isocalendar()[1]:02d}" or True
 
 

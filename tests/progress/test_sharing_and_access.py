@@ -126,6 +126,7 @@ async def test_a_facilitator_sees_attendance_of_their_own_sessions_and_measures_
         assert p["shared"] is False and p["measures"] == [] and p["recorded_scores"] == []
         assert p["attendance_with_me"]["attended"][-1] == 1  # only the session Fran ran
         assert p["attendance_with_me"]["completed"][-1] == 1
+        assert (p["attendance_with_me"]["min"], p["attendance_with_me"]["max"]) == (0, 7)  # as count measures
 
     await share(c, "alex", "gale")  # another facilitator only
     assert all(p["measures"] == [] for p in (await c.fran.get(url)).json()["partners"])

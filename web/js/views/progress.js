@@ -4,13 +4,12 @@ import { api, ApiError } from "../api.js";
 import { weeklyChart } from "../charts.js";
 import { announce, h, mount } from "../dom.js";
 
-export const RANGES = [4, 12, 52];
 const GROUPS = [ // [group, heading on my own page, heading for someone else's]
   ["self_check", "From your weekly self-check", "From the weekly self-check"],
   ["practice", "From your practice together", "From practice together"],
   ["attendance", "Coming to sessions", "Coming to sessions"],
 ];
-let chosenWeeks = 12;
+let chosenWeeks = 0; // 0: the server's default; the choices themselves come from the API (week_choices)
 let cards = 0;
 
 /** The browser's own time zone, so weeks start on the person's Monday. */
@@ -79,10 +78,8 @@ export async function showProgress(app) {
   const body = h("div", { "data-testid": "progress-body", "aria-busy": "true" });
   const partnerArea = h("section", { "aria-labelledby": "partner-progress-heading", "data-testid": "partner-progress" });
   const sharingArea = h("section", { "aria-labelledby": "sharing-heading", "data-testid": "sharing" });
-  const range = h("fieldset", { class: "range-switch" },
-    h("legend", {}, "Show the last"),
-    h("div", { class: "row" }, RANGES.map((weeks) => h("label", { class: "choice" },
-      h("input", { type: "radio", name: "weeks", value: weeks, checked: weeks === chosenWeeks }), `${weeks} weeks`))));
+  const choices = h("div", { class: "row" });
+  const range = h("fieldset", { class: "range-switch", hidden: true }, h("legend", {}, "Show the last"), choices);
   range.addEventListener("change", async (event) => {
     chosenWeeks = Number(event.target.value);
     await load();
@@ -96,7 +93,7 @@ export async function showProgress(app) {
 
   async function load() {
     body.setAttribute("aria-busy", "true");
-    const query = progressQuery(chosenWeeks);
+    const query = chosenWeeks ? progressQuery(chosenWeeks) : tzQuery();
     const [mine, partner] = await Promise.all([
       api("GET", `/api/progress?${query}`).catch((error) => error),
       api("GET", `/api/progress/partner?${query}`).catch((error) => error),
@@ -105,6 +102,12 @@ export async function showProgress(app) {
       body.replaceChildren(h("p", { class: "form-error", role: "alert" }, mine.message));
     } else {
       body.replaceChildren(...[selfCheckNote(mine.self_check), ...measureGroups(mine, { level: 2 })].filter(Boolean));
+      chosenWeeks = mine.weeks.length;
+      if (!choices.children.length) {
+        choices.replaceChildren(...mine.week_choices.map((weeks) => h("label", { class: "choice" },
+          h("input", { type: "radio", name: "weeks", value: weeks, checked: weeks === chosenWeeks }), `${weeks} weeks`)));
+        range.hidden = false;
+      }
     }
     body.setAttribute("aria-busy", "false");
     renderPartner(partnerArea, partner);
