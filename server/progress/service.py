@@ -371,13 +371,11 @@ async def couple_progress(
                 "min": low,
                 "max": high,
             },
-            "with_facilitator": [],  # for the CSV only: sessions with any facilitator, when shared
         }
         if shared:
             weeks_data = await _weeks_of(db, person.id, grid, sessions=sessions, since=since)
             entry["measures"] = build_measures(weeks_data, subject=person.display_name)
             entry["recorded_scores"] = await recorded_scores(db, person.id, facilitator_id=facilitator.id)
-            entry["with_facilitator"] = [w.with_facilitator for w in weeks_data]
         partners.append(entry)
     return {
         "couple_id": couple_id,
@@ -400,13 +398,14 @@ def couple_progress_csv(progress: dict[str, Any]) -> str:
                 value = measure["values"][i]
                 if value is not None:
                     writer.writerow([name, key, start.isoformat(), measure["key"], value])
-            if partner["shared"]:
-                writer.writerow(
-                    [name, key, start.isoformat(), "sessions_with_facilitator", partner["with_facilitator"][i]]
-                )
             attendance = partner["attendance_with_me"]
             writer.writerow([name, key, start.isoformat(), "attended_with_me", attendance["attended"][i]])
             writer.writerow([name, key, start.isoformat(), "completed_with_me", attendance["completed"][i]])
+        for series in partner["recorded_scores"]:  # only this facilitator's own, and only while shared
+            label = _csv_safe(f"score: {series['instrument']} {series['subscale']}")
+            for point in series["points"]:
+                monday = point["date"] - timedelta(days=point["date"].weekday())
+                writer.writerow([name, week_key(monday), monday.isoformat(), label, point["value"]])
     return out.getvalue()
 
 

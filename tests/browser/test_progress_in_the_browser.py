@@ -22,7 +22,7 @@ from tests.e2e.live_helpers import paired_couple
 
 pytestmark = pytest.mark.browser
 
-MEASURES = 13  # worry … calm_change: the measure keys of the contract, one card each
+MEASURES = 14  # worry … calm_change: the measure keys of the contract, one card each
 
 
 async def demo(web_server: Any) -> str:

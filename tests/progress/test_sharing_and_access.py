@@ -96,7 +96,7 @@ async def test_my_partner_sees_only_our_shared_attendance_until_i_share_and_noth
 
     await share(c, "alex", "partner")
     shown = (await c.sam.get("/api/progress/partner?weeks=4")).json()
-    assert shown["shared"] is True and len(shown["measures"]) == 13
+    assert shown["shared"] is True and len(shown["measures"]) == 14
     assert by_key(shown)["worry"]["values"][-1] is not None
     assert by_key(shown)["worry"]["summary"].startswith(("Not enough", "Over")) and "self_check" not in shown
     assert by_key(shown)["self_disclosure"]["summary"].startswith("Alex shared")
@@ -131,7 +131,7 @@ async def test_a_facilitator_sees_attendance_of_their_own_sessions_and_measures_
     await share(c, "alex", "gale")  # another facilitator only
     assert all(p["measures"] == [] for p in (await c.fran.get(url)).json()["partners"])
     gale_view = {p["display_name"]: p for p in (await c.gale.get(url)).json()["partners"]}
-    assert gale_view["Alex"]["shared"] is True and len(gale_view["Alex"]["measures"]) == 13
+    assert gale_view["Alex"]["shared"] is True and len(gale_view["Alex"]["measures"]) == 14
     assert gale_view["Sam"]["measures"] == []
 
     await share(c, "alex", "fran")
@@ -253,6 +253,9 @@ async def test_a_facilitator_records_a_score_only_for_a_partner_who_shares_with_
     assert len((await c.sam.get("/api/progress/partner")).json()["recorded_scores"]) == 1
     fran_view = {p["display_name"]: p for p in (await c.fran.get(f"{url[:-7]}/progress")).json()["partners"]}
     assert fran_view["Alex"]["recorded_scores"][0]["points"][0]["value"] == 3.2
+    fran_csv = (await c.fran.get(f"{url[:-7]}/progress.csv")).text
+    assert "score: ECR-R Anxiety" in fran_csv and ",3.2\r\n" in fran_csv  # what Fran recorded, in its week
+    assert "score: ECR-R" not in (await c.gale.get(f"{url[:-7]}/progress.csv")).text
     gale_view = {p["display_name"]: p for p in (await c.gale.get(f"{url[:-7]}/progress")).json()["partners"]}
     assert gale_view["Alex"]["recorded_scores"] == []  # Gale sees only what Gale recorded
 

@@ -32,7 +32,7 @@ export function measureCard(measure, weekStarts, { series = "own", owner = "", l
     h(`h${level}`, { id }, owner ? `${owner}: ${measure.label}` : measure.label),
     h("div", { class: "measure-text" },
       h("p", { class: "measure-summary" }, measure.summary),
-      measure.about && !owner ? h("p", { class: "hint" }, measure.about) : null), // "about" speaks to the person themself
+      measure.about ? h("p", { class: "hint" }, measure.about) : null), // "about" is written for whoever is shown
     weeklyChart({ title: owner ? `${owner}: ${measure.label}` : measure.label, summary: measure.summary, kind: measure.kind,
       min: measure.min, max: measure.max, weekStarts, values: measure.values, series }));
 }
