@@ -1,6 +1,6 @@
 """Table and API models. Importing this package registers every table on SQLModel.metadata."""
 
-from rooms.models import PracticeSession, SessionEvent, SessionMeasures, SessionSummary
+from rooms.models import PracticeSession, SessionEvent, SessionMeasures, SessionRollupFailure, SessionSummary
 from server.models.couples import Couple, CoupleMember, Invite
 from server.models.facilitation import FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent
 from server.models.journal import JournalEntry, JournalShare, Noticing
@@ -32,6 +32,7 @@ __all__ = [
     "SelfCheckSkip",
     "SessionEvent",
     "SessionMeasures",
+    "SessionRollupFailure",
     "SessionSummary",
     "SoloPractice",
     "SummaryConsent",
