@@ -259,3 +259,30 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     await no_sideways_scroll(phone, 360)
     assert await axe_violations(phone) == []
     assert page.errors == [] and phone.errors == []
+
+
+async def test_the_self_check_card_is_for_anyone_signed_in_and_says_so_when_skipping_fails(
+    new_person: Any, web_server: Any
+) -> None:
+    solo = Account(web_server.url)
+    await solo.sign_up(f"solo-{id(solo)}@example.org", "Robin", "a long enough passphrase 42")
+    page = await signed_in_page(new_person, solo, width=360, height=740)
+    await page.goto("/home")
+    card = page.get_by_test_id("self-check-card")
+    await expect(card).to_be_visible()  # not paired, and still offered
+
+    async def refuse(route: Any) -> None:
+        await route.fulfill(
+            status=503,
+            content_type="application/json",
+            body='{"error": {"code": "busy", "message": "The server is busy."}}',
+        )
+
+    await page.route("**/api/progress/self-check/skip*", refuse)
+    await card.get_by_role("button", name="Not this week").click()
+    await expect(card.get_by_role("alert")).to_contain_text("The server is busy.")
+    await expect(card).to_be_visible()  # it did not pretend to be skipped
+    await page.unroute("**/api/progress/self-check/skip*")
+    await card.get_by_role("button", name="Not this week").click()
+    await expect(page.get_by_text("We'll ask again next week")).to_be_visible()
+    assert await axe_violations(page) == []
