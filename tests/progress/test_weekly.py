@@ -78,7 +78,22 @@ def test_the_grid_is_iso_weeks_ending_this_week() -> None:
 
 def test_every_measure_in_the_fixed_order() -> None:
     assert list(measures()) == list(MEASURE_KEYS)
-    assert MEASURE_KEYS[:4] == ("worry", "discomfort", "steadiness", "satisfaction")
+    assert MEASURE_KEYS == (  # the contract's order (docs/progress.md), attendance "with a facilitator or not"
+        "worry",
+        "discomfort",
+        "steadiness",
+        "satisfaction",
+        "self_disclosure",
+        "felt_heard",
+        "felt_understood",
+        "calming_practice",
+        "sessions_attended",
+        "sessions_completed",
+        "sessions_with_facilitator",
+        "came_back_after_break",
+        "connected_change",
+        "calm_change",
+    )
 
 
 def test_weekly_values_hand_computed() -> None:
