@@ -43,6 +43,7 @@ export async function showHome(app) {
     }
   }
   await refresh();
+  if (!couple?.partner) partnerArea.after(selfCheckArea); // not paired yet: pairing comes first on the page
   renderSelfCheckCard(selfCheckArea); // issue 12: a gentle card when the weekly self-check is due (paired or not)
   // A partner who pairs or starts a session shows up here by itself, without reloading.
   const timer = setInterval(async () => {
