@@ -112,9 +112,7 @@ class Target:
         specs = []
         for index, couple in enumerate(self.couples[start:stop], start):
             path = f"/api/sessions/{couple.session_id}/live"
-            urls = tuple(
-                f"ws://{host}:{ports[(side if self.split else index) % len(ports)]}{path}" for side in (0, 1)
-            )
+            urls = tuple(f"ws://{host}:{ports[(side if self.split else index) % len(ports)]}{path}" for side in (0, 1))
             specs.append(load.RoomSpec(urls, tuple(str(p) for p in couple.partners), couple.cookies))  # type: ignore[arg-type]
         return specs
 

@@ -19,6 +19,7 @@ SCALE_MIN, SCALE_MAX = 1, 7
 UNDERSTOOD_MAX = 5
 CHANGE_LIMIT = 6  # a check-in is 1-7, so end - start lies in -6..+6
 STEADY = 0.25  # a change smaller than this reads as "about the same"
+DIP = 0.5  # a stretch this much beyond both ends, on the harder side, is worth a word
 
 
 def week_key(day: date) -> str:
@@ -142,7 +143,7 @@ class Measure:
     label: str
     group: str  # self_check, practice, attendance
     kind: str  # scale, count, share, change
-    about: str
+    about: str  # a template: {you} {your} {yourself}, filled per subject by about_line()
     noun: str = ""  # for sentences: "worry about closeness"
     easier_when: str = ""  # "lower" / "higher": which way of change may feel easier (scales)
 
@@ -153,7 +154,7 @@ SELF_CHECK_MEASURES = (
         "Worry about closeness",
         "self_check",
         "scale",
-        "How much you worried about closeness, from your weekly self-check.",
+        "How much {you} worried about closeness, from {your} weekly self-check.",
         "worry about closeness",
         "lower",
     ),
@@ -162,7 +163,7 @@ SELF_CHECK_MEASURES = (
         "Discomfort with closeness",
         "self_check",
         "scale",
-        "How uneasy closeness felt to you, from your weekly self-check.",
+        "How uneasy closeness felt to {you}, from {your} weekly self-check.",
         "discomfort with closeness",
         "lower",
     ),
@@ -171,7 +172,7 @@ SELF_CHECK_MEASURES = (
         "Steadiness",
         "self_check",
         "scale",
-        "How well you could steady yourself when feelings ran high, from your weekly self-check.",
+        "How well {you} could steady {yourself} when feelings ran high, from {your} weekly self-check.",
         "steadiness",
         "higher",
     ),
@@ -180,7 +181,7 @@ SELF_CHECK_MEASURES = (
         "Satisfaction with the relationship",
         "self_check",
         "scale",
-        "How content you felt with your relationship, from your weekly self-check.",
+        "How content {you} felt with {your} relationship, from {your} weekly self-check.",
         "satisfaction with the relationship",
         "higher",
     ),
@@ -192,21 +193,21 @@ MEASURES = (
         "Feelings shared",
         "practice",
         "count",
-        "Feelings and pieces of yourself you shared in sessions: small truths, mirror pieces, answers revealed.",
+        "Feelings and pieces of {yourself} {you} shared in sessions: small truths, mirror pieces, answers revealed.",
     ),
     Measure(
         "felt_heard",
         "Felt heard",
         "practice",
         "share",
-        "Of the times your partner reflected your words back, the share that landed (yes or mostly).",
+        "Of the times {your} partner reflected {your} words back, the share that landed (yes or mostly).",
     ),
     Measure(
         "felt_understood",
         "Felt understood",
         "practice",
         "scale",
-        'How understood you felt after being mirrored, from 1 ("not yet") to 5 ("deeply").',
+        'How understood {you} felt after being mirrored, from 1 ("not yet") to 5 ("deeply").',
         "sense of feeling understood",
         "higher",
     ),
@@ -215,23 +216,32 @@ MEASURES = (
         "Calming practice",
         "practice",
         "count",
-        "Breathing guides you finished in sessions, and calming practices on your own.",
+        "Breathing guides {you} finished in sessions, and calming practices on {your} own.",
     ),
-    Measure("sessions_attended", "Sessions", "attendance", "count", "Sessions you took part in."),
-    Measure("sessions_completed", "Sessions finished", "attendance", "count", "Sessions you went through to the end."),
+    Measure("sessions_attended", "Sessions", "attendance", "count", "Sessions {you} took part in."),
+    Measure(
+        "sessions_completed", "Sessions finished", "attendance", "count", "Sessions {you} went through to the end."
+    ),
+    Measure(
+        "sessions_with_facilitator",
+        "Sessions with a facilitator",
+        "attendance",
+        "count",
+        "Sessions {you} took part in with a facilitator.",
+    ),
     Measure(
         "came_back_after_break",
         "Came back after a break",
         "attendance",
         "count",
-        "Times you asked for space and came back: a skill that keeps hard talks safe.",
+        "Times {you} asked for space and came back: a skill that keeps hard talks safe.",
     ),
     Measure(
         "connected_change",
         "Change in feeling connected",
         "attendance",
         "change",
-        "How much more (or less) connected you felt at the end of a session than at the start.",
+        "How much more (or less) connected {you} felt at the end of a session than at the start.",
         "connected",
     ),
     Measure(
@@ -239,7 +249,7 @@ MEASURES = (
         "Change in feeling calm",
         "attendance",
         "change",
-        "How much calmer (or less calm) you felt at the end of a session than at the start.",
+        "How much calmer (or less calm) {you} felt at the end of a session than at the start.",
         "calm",
     ),
 )
@@ -257,6 +267,7 @@ def _values(key: str, weeks: Sequence[Week]) -> list[Any]:
         "calming_practice": lambda w: w.breathing + w.solo,
         "sessions_attended": lambda w: w.attended,
         "sessions_completed": lambda w: w.completed,
+        "sessions_with_facilitator": lambda w: w.with_facilitator,
         "came_back_after_break": lambda w: w.came_back if w.attended else None,
         "connected_change": lambda w: _mean(w.connected_changes or []),
         "calm_change": lambda w: _mean(w.calm_changes or []),
@@ -264,9 +275,17 @@ def _values(key: str, weeks: Sequence[Week]) -> list[Any]:
     return [per_week(w) for w in weeks]
 
 
+COUNT_AXIS_MIN_TOP = 7  # a count chart reaches at least 7, so one session does not fill the chart
+
+
+def count_axis(values: Sequence[Any]) -> tuple[int, int]:
+    """Axis bounds of a per-week count: from 0 to the larger of 7 and the highest week."""
+    return 0, max([COUNT_AXIS_MIN_TOP, *(v for v in values if v is not None)])
+
+
 def _bounds(measure: Measure, values: Sequence[Any]) -> tuple[float, float]:
     if measure.kind == "count":
-        return 0, max([7, *(v for v in values if v is not None)])
+        return count_axis(values)
     if measure.kind == "share":
         return 0, 1
     if measure.kind == "change":
@@ -298,7 +317,7 @@ def build_measures(
                 "max": high,
                 "values": values,
                 "summary": summary_sentence(measure, values, weeks, subject),
-                "about": measure.about,
+                "about": about_line(measure, subject),
             }
         )
     return out
@@ -309,8 +328,15 @@ def build_measures(
 
 def _words(subject: str | None) -> dict[str, str]:
     if subject is None:
-        return {"You": "You", "you": "you", "your": "your", "Your": "Your"}
-    return {"You": subject, "you": subject, "your": f"{subject}'s", "Your": f"{subject}'s"}
+        return {"You": "You", "you": "you", "your": "your", "Your": "Your", "they": "you"}
+    return {"You": subject, "you": subject, "your": f"{subject}'s", "Your": f"{subject}'s", "they": "they"}
+
+
+def about_line(measure: Measure, subject: str | None = None) -> str:
+    """The chart's one line: to the person themself ("you"), or about someone else by name ("their")."""
+    if subject is None:
+        return measure.about.format(you="you", your="your", yourself="yourself")
+    return measure.about.format(you=subject, your="their", yourself="themselves")
 
 
 def _num(value: float) -> str:
@@ -323,6 +349,19 @@ def _times(n: int, one: str, many: str) -> str:
 
 NOT_ENOUGH = "Not enough weeks yet to see a trend."
 PATH = "ups and downs are part of the path"
+STRETCH = "that is part of the path"
+
+
+def _harder_stretch(measure: Measure, points: Sequence[tuple[int, float]]) -> bool:
+    """Whether, between the first and the last week, the measure went clearly further to its harder side
+    (higher worry, lower steadiness) than at either end: a dip along the way, whatever the ends say."""
+    inner = [v for _, v in points[1:-1]]
+    if not inner:
+        return False
+    ends = (points[0][1], points[-1][1])
+    if measure.easier_when == "lower":
+        return max(inner) - max(ends) >= DIP
+    return min(ends) - min(inner) >= DIP
 
 
 def summary_sentence(measure: Measure, values: Sequence[Any], weeks: Sequence[Week], subject: str | None) -> str:
@@ -334,19 +373,28 @@ def summary_sentence(measure: Measure, values: Sequence[Any], weeks: Sequence[We
             return NOT_ENOUGH
         (first_i, first), (last_i, last) = points[0], points[-1]
         span = _times(last_i - first_i + 1, "week", "weeks")
+        stretch = ", with a harder stretch along the way" if _harder_stretch(measure, points) else ""
         if abs(last - first) < STEADY:
-            return f"Over {span} {w['your']} {measure.noun} stayed about the same, around {_num(last)}."
+            sentence = f"Over {span} {w['your']} {measure.noun} stayed about the same, around {_num(last)}"
+            return sentence + (f"{stretch} — {STRETCH}." if stretch else ".")
         easier = (last < first) == (measure.easier_when == "lower")
-        sentence = f"Over {span} {w['your']} {measure.noun} went from {_num(first)} to {_num(last)}"
-        return sentence + ("." if easier else f" — {PATH}.")
+        sentence = f"Over {span} {w['your']} {measure.noun} went from {_num(first)} to {_num(last)}{stretch}"
+        if not easier:
+            return sentence + f" — {PATH}."
+        return sentence + (f" — {STRETCH}." if stretch else ".")
     if measure.kind == "share":
         landed = sum(x.reflections_landed for x in weeks)
         total = sum(x.reflections_total for x in weeks)
         if total == 0:
             return f"No reflections of {w['your']} words to count yet over these {period}."
-        return (
-            f"Of {_times(total, 'time', 'times')} {w['your']} words were reflected back over {period}, {landed} landed."
-        )
+        if landed == 0:
+            return (
+                f"{w['Your']} words were reflected back {_times(total, 'time', 'times')} over {period}; "
+                "landing a reflection takes practice on both sides."
+            )
+        if total == 1:
+            return f"The one reflection of {w['your']} words over {period} landed."
+        return f"{landed} of the {total} reflections of {w['your']} words landed over {period}."
     if measure.kind == "change":
         changes = [
             c
@@ -357,13 +405,13 @@ def summary_sentence(measure: Measure, values: Sequence[Any], weeks: Sequence[We
             return "Not enough sessions with a check-in and a check-out yet."
         mean = sum(changes) / len(changes)
         if abs(mean) < STEADY:
-            return f"On average {w['you']} left sessions about as {measure.noun} as {w['you']} arrived."
+            return f"On average {w['you']} left sessions about as {measure.noun} as {w['they']} arrived."
         if mean > 0:
             return (
-                f"On average {w['you']} left sessions {_num(mean)} points more {measure.noun} than {w['you']} arrived."
+                f"On average {w['you']} left sessions {_num(mean)} points more {measure.noun} than {w['they']} arrived."
             )
         return (
-            f"On average {w['you']} left sessions {_num(-mean)} points less {measure.noun} than {w['you']} arrived"
+            f"On average {w['you']} left sessions {_num(-mean)} points less {measure.noun} than {w['they']} arrived"
             " — some sessions stir things up, and that is part of the work."
         )
     total = int(sum(v for v in values if v is not None))
@@ -375,6 +423,9 @@ def summary_sentence(measure: Measure, values: Sequence[Any], weeks: Sequence[We
         "sessions_attended": f"{w['You']} took part in {_times(total, 'session', 'sessions')} over {period}.",
         "sessions_completed": (
             f"{w['You']} went through {_times(total, 'session', 'sessions')} to the end over {period}."
+        ),
+        "sessions_with_facilitator": (
+            f"{w['You']} took part in {_times(total, 'session', 'sessions')} with a facilitator over {period}."
         ),
         "came_back_after_break": (
             f"{w['You']} asked for space and came back {_times(total, 'time', 'times')} over {period} — "

@@ -110,3 +110,13 @@ class SessionMeasures(SQLModel, table=True):
     connected_end: int | None = None
     calm_start: int | None = None
     calm_end: int | None = None
+
+
+class SessionRollupFailure(SQLModel, table=True):
+    """A session whose progress rollup could not be counted (a bug, bad stored events): remembered so
+    progress reads do not try again on every request and the error is logged once. Holds no words."""
+
+    __tablename__ = "session_rollup_failure"
+
+    session_id: uuid.UUID = Field(foreign_key="practice_session.id", primary_key=True)
+    failed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -18,13 +18,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from exercises.measures import EventLike, measures_from_events
-from rooms.models import PracticeSession, SessionEvent, SessionMeasures
+from rooms.models import PracticeSession, SessionEvent, SessionMeasures, SessionRollupFailure
+from rooms.timestamps import utcnow
 
 logger = logging.getLogger("duologue.rooms.rollups")
 
 MEASURES = SessionMeasures.__table__  # type: ignore[attr-defined]
 SESSIONS = PracticeSession.__table__  # type: ignore[attr-defined]
 EVENTS = SessionEvent.__table__  # type: ignore[attr-defined]
+FAILURES = SessionRollupFailure.__table__  # type: ignore[attr-defined]
 
 
 def rollup_rows(
@@ -87,7 +89,7 @@ async def rollups_for_session(
         .order_by(EVENTS.c.seq)
     )
     events: list[Any] = list(stored)
-    return safe_rollup_rows(
+    rows = safe_rollup_rows(
         session_id=session_id,
         couple_id=row.couple_id,
         facilitator_id=row.facilitator_id,
@@ -95,13 +97,30 @@ async def rollups_for_session(
         partners=(row.partner_a_id, row.partner_b_id),
         events=events,
     )
+    if rows is None:
+        await mark_failed(conn, session_id)
+        return []
+    return rows
 
 
-def safe_rollup_rows(**kwargs: Any) -> list[dict[str, Any]]:
-    """`rollup_rows`, but a session must end (and progress answer) even if counting it fails: then no
-    rows, an error line with the exception's type only (never payloads), and a later read tries again."""
+def safe_rollup_rows(**kwargs: Any) -> list[dict[str, Any]] | None:
+    """`rollup_rows`, but a session must end (and progress answer) even if counting it fails: then None,
+    and an error line with the exception's type only (never payloads). The caller remembers the failure
+    (`mark_failed`), so it is logged once and not tried again on every read."""
     try:
         return rollup_rows(**kwargs)
     except Exception as exc:
         logger.error("counting session %s for progress failed: %s", kwargs.get("session_id"), type(exc).__name__)
-        return []
+        return None
+
+
+def mark_failed(conn: AsyncConnection, session_id: uuid.UUID) -> Any:
+    """Remember that this session's rollup failed (once; a second writer leaves the first mark)."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(FAILURES).on_conflict_do_nothing(index_elements=["session_id"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(FAILURES).on_conflict_do_nothing(index_elements=["session_id"])
+    else:  # pragma: no cover - the two supported backends are above
+        statement = insert(FAILURES)
+    return conn.execute(statement, [{"session_id": session_id, "failed_at": utcnow()}])

@@ -1,6 +1,6 @@
 """Table and API models. Importing this package registers every table on SQLModel.metadata."""
 
-from rooms.models import PracticeSession, SessionEvent, SessionMeasures, SessionSummary
+from rooms.models import PracticeSession, SessionEvent, SessionMeasures, SessionRollupFailure, SessionSummary
 from server.models.between import KitItem, Ritual
 from server.models.couples import Couple, CoupleMember, Invite
 from server.models.facilitation import FacilitatorLink, FacilitatorNote, SavedPlan, SummaryConsent
@@ -35,6 +35,7 @@ __all__ = [
     "SelfCheckSkip",
     "SessionEvent",
     "SessionMeasures",
+    "SessionRollupFailure",
     "SessionSummary",
     "SoloPractice",
     "SummaryConsent",

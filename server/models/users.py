@@ -32,10 +32,15 @@ def normalise_email(value: str) -> str:
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
-def _display_name(value: str) -> str:
-    value = " ".join(unicodedata.normalize("NFC", value).split())
+def plain_characters(value: str) -> str:
+    """Refuse control and direction characters (NUL among them, which PostgreSQL cannot store in text)."""
     if any(unicodedata.category(ch) == "Cc" for ch in value) or any(ch in _BIDI_CONTROLS for ch in value):
         raise ValueError("Please use letters, numbers and ordinary punctuation (no control or direction characters).")
+    return value
+
+
+def _display_name(value: str) -> str:
+    value = plain_characters(" ".join(unicodedata.normalize("NFC", value).split()))
     visible = [ch for ch in value if unicodedata.category(ch) not in ("Cf", "Zs", "Mn", "Me")]
     if not visible:
         raise ValueError("Please tell us what to call you.")

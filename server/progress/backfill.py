@@ -3,7 +3,8 @@
 Every progress read first asks one cheap question: does any ended session of these people have no
 rollup yet? Usually the answer is no. Otherwise those sessions' events are read once and their rows
 written, so an upgrade needs no long migration and nothing is ever counted twice (unique per session
-and person). People who closed their account get no rows.
+and person). People who closed their account get no rows. A session that cannot be counted is marked
+(`session_rollup_failure`) and left out, so it is not read again on every request.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import exists, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from rooms.rollups import EVENTS, MEASURES, SESSIONS, insert_rollups, safe_rollup_rows
+from rooms.rollups import EVENTS, FAILURES, MEASURES, SESSIONS, insert_rollups, mark_failed, safe_rollup_rows
 from server.models import User
 
 
@@ -37,6 +38,7 @@ async def ensure_rollups(db: AsyncSession, user_ids: Sequence[uuid.UUID]) -> int
                 SESSIONS.c.started_at.is_not(None),
                 or_(SESSIONS.c.partner_a_id.in_(user_ids), SESSIONS.c.partner_b_id.in_(user_ids)),
                 ~exists().where(MEASURES.c.session_id == SESSIONS.c.id),
+                ~exists().where(FAILURES.c.session_id == SESSIONS.c.id),  # failed once: not again each read
             )
         )
     ).all()
@@ -62,7 +64,9 @@ async def ensure_rollups(db: AsyncSession, user_ids: Sequence[uuid.UUID]) -> int
             partners=[p for p in (session.partner_a_id, session.partner_b_id) if p not in closed],
             events=events,
         )
-        if rows:
+        if rows is None:
+            await mark_failed(conn, session.id)
+        elif rows:
             await insert_rollups(conn, rows)
     await db.commit()
     return len(missing)

@@ -16,7 +16,6 @@ from server.models import (
     RecordedScore,
     SelfCheckRecord,
     SelfCheckSkip,
-    SoloPractice,
     User,
 )
 from server.progress.backfill import ensure_rollups
@@ -116,6 +115,5 @@ def progress_rows_of(user_id: uuid.UUID) -> list[Delete]:
             )
         ),
         delete(RecordedScore).where(col(RecordedScore.user_id) == user_id),
-        # Solo practices are counted by progress; whoever writes them may erase them too (harmless twice).
-        delete(SoloPractice).where(col(SoloPractice.user_id) == user_id),
+        # Solo practices are erased with the rest of between-sessions (server/between/erase.py).
     ]

@@ -23,7 +23,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from exercises.selfcheck import SelfCheckInvalid, score
-from exercises.weekly import ATTENDANCE_KEYS, Week, build_measures, group_weeks, week_grid, week_key
+from exercises.weekly import (
+    ATTENDANCE_KEYS,
+    WEEK_CHOICES,
+    Week,
+    build_measures,
+    count_axis,
+    group_weeks,
+    local_day,
+    week_grid,
+    week_key,
+)
 from rooms.rollups import MEASURES
 from server.errors import ApiError
 from server.models import (
@@ -42,6 +52,7 @@ from server.progress.backfill import ensure_rollups
 from server.progress.form import selfcheck_form
 
 DUE_EVERY = timedelta(days=7)
+OLDEST_SCORE_DATE = date(1900, 1, 1)  # a questionnaire given earlier is a typo, not a record
 
 
 # ------------------------------------------------------------------------------------------ the grid
@@ -60,6 +71,12 @@ class Grid:
 
 
 # ------------------------------------------------------------------------------------------ couples
+
+
+async def couple_since(db: AsyncSession, couple_id: uuid.UUID) -> datetime | None:
+    """When this couple became the two of them: the later of both current partners' joining."""
+    members = await current_members(db, couple_id=couple_id)
+    return max((m.joined_at for m in members), default=None)
 
 
 async def partner_of(db: AsyncSession, user: User) -> tuple[uuid.UUID, User] | None:
@@ -205,9 +222,15 @@ async def _weeks_of(
     couple_id: uuid.UUID | None = None,
     everything: bool = True,
     sessions: list[Any] | None = None,
+    since: datetime | None = None,
 ) -> list[Week]:
-    """One person's weeks. `everything` False: sessions only (attendance), no self-checks or solo practice."""
+    """One person's weeks. `everything` False: sessions only (attendance), no self-checks or solo practice.
+    `since`: self-checks and solo practice from that moment's local day on (what someone else may see of a
+    person is what happened while they were this couple, never what came before, such as an earlier partner)."""
     conn = await db.connection()
+    first_day = grid.mondays[0]
+    if since is not None:
+        first_day = max(first_day, local_day(since, grid.tz))
     if sessions is None:
         sessions = await _session_rows(db, user_id, grid, couple_id=couple_id)
     checks: list[tuple[date, dict[str, float]]] = []
@@ -216,13 +239,14 @@ async def _weeks_of(
         rows = await conn.execute(
             select(SelfCheckRecord.taken_on, SelfCheckRecord.scores).where(  # type: ignore[call-overload]
                 SelfCheckRecord.user_id == user_id,
-                SelfCheckRecord.taken_on >= grid.mondays[0],
+                SelfCheckRecord.taken_on >= first_day,
                 SelfCheckRecord.taken_on < grid.mondays[-1] + timedelta(days=7),
             )
         )
         checks = [(r.taken_on, r.scores) for r in rows]
-        solo = list(
-            (
+        solo = [
+            moment
+            for moment in (
                 await conn.execute(
                     select(SoloPractice.completed_at).where(  # type: ignore[call-overload]
                         SoloPractice.user_id == user_id,
@@ -231,14 +255,20 @@ async def _weeks_of(
                     )
                 )
             ).scalars()
-        )
+            if local_day(moment, grid.tz) >= first_day
+        ]
     return group_weeks(grid.mondays, grid.tz, sessions, checks, solo)
 
 
 async def recorded_scores(
-    db: AsyncSession, user_id: uuid.UUID, *, facilitator_id: uuid.UUID | None = None
+    db: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    facilitator_id: uuid.UUID | None = None,
+    since: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Scores recorded about a person, one series per instrument, subscale, range and recorder."""
+    """Scores recorded about a person, one series per instrument, subscale, range and recorder;
+    optionally only by one facilitator, or only those given on or after a day."""
     query = (
         select(RecordedScore, User.display_name)  # type: ignore[call-overload]
         .join(User, col(User.id) == col(RecordedScore.facilitator_id))
@@ -247,6 +277,8 @@ async def recorded_scores(
     )
     if facilitator_id is not None:
         query = query.where(RecordedScore.facilitator_id == facilitator_id)
+    if since is not None:
+        query = query.where(RecordedScore.administered_on >= since)
     series: dict[tuple[Any, ...], dict[str, Any]] = {}
     for score_row, recorder in (await db.exec(query)).all():
         key = (score_row.instrument, score_row.subscale, score_row.scale_min, score_row.scale_max, recorder)
@@ -273,6 +305,7 @@ async def my_progress(db: AsyncSession, user: User, *, weeks: int, tz: ZoneInfo,
         "person": {"id": user.id, "display_name": user.display_name},
         "weeks": grid.keys,
         "week_starts": grid.mondays,
+        "week_choices": list(WEEK_CHOICES),
         "measures": build_measures(data),
         "recorded_scores": await recorded_scores(db, user.id),
         "self_check": await self_check_status(db, user.id, today),
@@ -287,10 +320,11 @@ async def partner_progress(db: AsyncSession, user: User, *, weeks: int, tz: Zone
     await ensure_rollups(db, [partner.id])
     grid = Grid(today, weeks, tz)
     shared = await shares_with_partner(db, user_id=partner.id, couple_id=couple_id)
-    if shared:
-        data = await _weeks_of(db, partner.id, grid)
+    if shared:  # only what happened while we are this couple
+        since = await couple_since(db, couple_id)
+        data = await _weeks_of(db, partner.id, grid, couple_id=couple_id, since=since)
         measures = build_measures(data, subject=partner.display_name)
-        scores = await recorded_scores(db, partner.id)
+        scores = await recorded_scores(db, partner.id, since=local_day(since, tz) if since is not None else None)
     else:  # what we did together: both of us were there
         data = await _weeks_of(db, partner.id, grid, couple_id=couple_id, everything=False)
         measures = build_measures(data, subject=partner.display_name, only=ATTENDANCE_KEYS)
@@ -300,6 +334,7 @@ async def partner_progress(db: AsyncSession, user: User, *, weeks: int, tz: Zone
         "shared": shared,
         "weeks": grid.keys,
         "week_starts": grid.mondays,
+        "week_choices": list(WEEK_CHOICES),
         "measures": measures,
         "recorded_scores": scores,
     }
@@ -312,15 +347,17 @@ async def couple_progress(
     members = await current_members(db, couple_id=couple_id)
     await ensure_rollups(db, [m.user_id for m in members])
     grid = Grid(today, weeks, tz)
+    since = max((m.joined_at for m in members), default=None)  # the couple's joining, as couple_since
     partners = []
     for member in sorted(members, key=lambda m: m.joined_at):
         person = await db.get(User, member.user_id)
         if person is None:
             continue
         shared = await shares_with_facilitator(db, user_id=person.id, facilitator_id=facilitator.id)
-        sessions = await _session_rows(db, person.id, grid, couple_id=None if shared else couple_id)
+        sessions = await _session_rows(db, person.id, grid, couple_id=couple_id)  # this couple's sessions only
         mine = [r for r in sessions if r.couple_id == couple_id and r.facilitator_id == facilitator.id]
         ran = group_weeks(grid.mondays, grid.tz, mine)
+        low, high = count_axis([w.attended for w in ran])
         entry: dict[str, Any] = {
             "user_id": person.id,
             "display_name": person.display_name,
@@ -331,16 +368,22 @@ async def couple_progress(
                 "weeks": grid.keys,
                 "attended": [w.attended for w in ran],
                 "completed": [w.completed for w in ran],
+                "min": low,
+                "max": high,
             },
-            "with_facilitator": [],  # for the CSV only: sessions with any facilitator, when shared
         }
         if shared:
-            weeks_data = await _weeks_of(db, person.id, grid, sessions=sessions)
+            weeks_data = await _weeks_of(db, person.id, grid, sessions=sessions, since=since)
             entry["measures"] = build_measures(weeks_data, subject=person.display_name)
             entry["recorded_scores"] = await recorded_scores(db, person.id, facilitator_id=facilitator.id)
-            entry["with_facilitator"] = [w.with_facilitator for w in weeks_data]
         partners.append(entry)
-    return {"couple_id": couple_id, "weeks": grid.keys, "week_starts": grid.mondays, "partners": partners}
+    return {
+        "couple_id": couple_id,
+        "weeks": grid.keys,
+        "week_starts": grid.mondays,
+        "week_choices": list(WEEK_CHOICES),
+        "partners": partners,
+    }
 
 
 def couple_progress_csv(progress: dict[str, Any]) -> str:
@@ -355,13 +398,14 @@ def couple_progress_csv(progress: dict[str, Any]) -> str:
                 value = measure["values"][i]
                 if value is not None:
                     writer.writerow([name, key, start.isoformat(), measure["key"], value])
-            if partner["shared"]:
-                writer.writerow(
-                    [name, key, start.isoformat(), "sessions_with_facilitator", partner["with_facilitator"][i]]
-                )
             attendance = partner["attendance_with_me"]
             writer.writerow([name, key, start.isoformat(), "attended_with_me", attendance["attended"][i]])
             writer.writerow([name, key, start.isoformat(), "completed_with_me", attendance["completed"][i]])
+        for series in partner["recorded_scores"]:  # only this facilitator's own, and only while shared
+            label = _csv_safe(f"score: {series['instrument']} {series['subscale']}")
+            for point in series["points"]:
+                monday = point["date"] - timedelta(days=point["date"].weekday())
+                writer.writerow([name, week_key(monday), monday.isoformat(), label, point["value"]])
     return out.getvalue()
 
 
@@ -479,8 +523,10 @@ async def record_score(
             "value_out_of_range",
             f"The value must lie on its scale, from {data.scale_min:g} to {data.scale_max:g}.",
         )
-    if data.administered_on > today + timedelta(days=1) or data.administered_on.year < 1900:
+    if data.administered_on > today + timedelta(days=1):
         raise ApiError(400, "bad_date", "The date it was given cannot be in the future.")
+    if data.administered_on < OLDEST_SCORE_DATE:
+        raise ApiError(400, "bad_date", f"The date it was given cannot be before {OLDEST_SCORE_DATE.year}.")
     row = RecordedScore(
         user_id=data.user_id,
         couple_id=couple_id,

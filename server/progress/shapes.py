@@ -6,7 +6,16 @@ import uuid
 from datetime import date
 from typing import Annotated
 
+from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Field, SQLModel
+
+from exercises.weekly import WEEK_CHOICES
+from server.models.users import plain_characters
+
+WeekChoices = Annotated[
+    list[int],
+    Field(default_factory=lambda: list(WEEK_CHOICES), description="The numbers of weeks one may ask for."),
+]
 
 
 class PersonBrief(SQLModel):
@@ -50,6 +59,7 @@ class Progress(SQLModel):
     person: PersonBrief
     weeks: list[str] = Field(description='ISO week keys like "2026-W48", oldest first; the last is this week.')
     week_starts: list[date] = Field(description="The Monday of each week.")
+    week_choices: WeekChoices
     measures: list[MeasureSeries]
     recorded_scores: list[ScoreSeries]
     self_check: SelfCheckStatus
@@ -60,6 +70,7 @@ class PartnerProgress(SQLModel):
     shared: bool = Field(description="Whether they share their progress with me; if not, only our shared attendance.")
     weeks: list[str]
     week_starts: list[date]
+    week_choices: WeekChoices
     measures: list[MeasureSeries]
     recorded_scores: list[ScoreSeries]
 
@@ -116,14 +127,24 @@ class Sharing(SQLModel):
     facilitators: list[FacilitatorSharing]
 
 
+def _real_boolean(value: object) -> object:
+    # Consent is a real JSON true or false: "yes", 1 or "false" are refused rather than guessed at. (A check
+    # before validation, because Litestar validates request bodies in lax mode, which overrides Strict().)
+    if not isinstance(value, bool):
+        raise ValueError("Please answer with true or false.")
+    return value
+
+
 class ShareChoice(SQLModel):
-    shared: bool
+    shared: Annotated[bool, BeforeValidator(_real_boolean)]
 
 
 class AttendanceWithMe(SQLModel):
     weeks: list[str]
     attended: list[int]
     completed: list[int]
+    min: int = Field(description="Axis bounds for a chart of these counts, as for count measures.")
+    max: int
 
 
 class PartnerProgressForFacilitator(SQLModel):
@@ -139,10 +160,11 @@ class CoupleProgress(SQLModel):
     couple_id: uuid.UUID
     weeks: list[str]
     week_starts: list[date]
+    week_choices: WeekChoices
     partners: list[PartnerProgressForFacilitator]
 
 
-Label = Annotated[str, Field(min_length=1, max_length=60)]
+Label = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(plain_characters)]
 
 
 class ScoreCreate(SQLModel):

@@ -22,7 +22,7 @@ from tests.e2e.live_helpers import paired_couple
 
 pytestmark = pytest.mark.browser
 
-MEASURES = 13  # worry … calm_change: the measure keys of the contract, one card each
+MEASURES = 14  # worry … calm_change: the measure keys of the contract, one card each
 
 
 async def demo(web_server: Any) -> str:
@@ -231,6 +231,24 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     await expect(sam.locator('[data-instrument="CSI-16"]')).to_have_count(0)
     await expect(sam.locator('[data-instrument="ECR-R"]')).to_have_count(1)
 
+    # Sam stops sharing with Lee: the open panel loses Sam's charts within a poll, without reopening it.
+    sam_account = await demo_person(web_server, "sam", password)
+    lee_id = (await lee.call("GET", "/api/me"))["id"]
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": False}, expect=200)
+    await expect(sam.locator('[data-measure="worry"]')).to_have_count(0, timeout=20_000)
+    await expect(sam.get_by_text("hasn't shared their progress with you")).to_be_visible()
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": True}, expect=200)
+    await expect(sam.locator('[data-measure="worry"]')).to_have_count(1, timeout=20_000)
+    # closed and opened again: fetched afresh
+    await progress.get_by_text("Progress", exact=True).click()
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": False}, expect=200)
+    await progress.get_by_text("Progress", exact=True).click()
+    await expect(sam.get_by_text("hasn't shared their progress with you")).to_be_visible()
+    # and the panel follows a choice of weeks
+    await progress.get_by_role("radio", name="4 weeks", exact=True).click()
+    await expect(progress.get_by_text("The last 4 weeks.")).to_be_visible()
+    await sam_account.call("PUT", f"/api/progress/sharing/facilitators/{lee_id}", {"shared": True}, expect=200)
+
     # On a phone too: the panel opens by keyboard and nothing runs off the side.
     phone = await signed_in_page(new_person, lee, width=360, height=740)
     await phone.goto("/facilitator")
@@ -241,3 +259,30 @@ async def test_the_facilitator_sees_a_consenting_partners_trends_and_downloads_t
     await no_sideways_scroll(phone, 360)
     assert await axe_violations(phone) == []
     assert page.errors == [] and phone.errors == []
+
+
+async def test_the_self_check_card_is_for_anyone_signed_in_and_says_so_when_skipping_fails(
+    new_person: Any, web_server: Any
+) -> None:
+    solo = Account(web_server.url)
+    await solo.sign_up(f"solo-{id(solo)}@example.org", "Robin", "a long enough passphrase 42")
+    page = await signed_in_page(new_person, solo, width=360, height=740)
+    await page.goto("/home")
+    card = page.get_by_test_id("self-check-card")
+    await expect(card).to_be_visible()  # not paired, and still offered
+
+    async def refuse(route: Any) -> None:
+        await route.fulfill(
+            status=503,
+            content_type="application/json",
+            body='{"error": {"code": "busy", "message": "The server is busy."}}',
+        )
+
+    await page.route("**/api/progress/self-check/skip*", refuse)
+    await card.get_by_role("button", name="Not this week").click()
+    await expect(card.get_by_role("alert")).to_contain_text("The server is busy.")
+    await expect(card).to_be_visible()  # it did not pretend to be skipped
+    await page.unroute("**/api/progress/self-check/skip*")
+    await card.get_by_role("button", name="Not this week").click()
+    await expect(page.get_by_text("We'll ask again next week")).to_be_visible()
+    assert await axe_violations(page) == []

@@ -12,7 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from exercises.weekly import MEASURE_KEYS
-from rooms.models import SessionEvent, SessionMeasures
+from rooms.models import SessionEvent, SessionMeasures, SessionRollupFailure
 from server.progress.form import selfcheck_form
 from tests.helpers import Browser, error_code
 from tests.progress.cast import SECRET, daily_run, facilitated_run, make_cast, store
@@ -108,6 +108,7 @@ async def test_each_allowed_number_of_weeks(browser: Browser, weeks: int) -> Non
     await browser.sign_up()
     body = (await browser.get(f"/api/progress?weeks={weeks}&tz=Europe/Berlin")).json()
     assert len(body["weeks"]) == weeks and all(len(m["values"]) == weeks for m in body["measures"])
+    assert body["week_choices"] == [4, 12, 52]  # the page offers exactly what the API accepts
     assert body["weeks"][-1] == f"{date.today().isocalendar()[0]}-W{date.today().isocalendar()[1]:02d}" or True
 
 
@@ -239,3 +240,25 @@ async def test_a_session_that_cannot_be_counted_is_left_out_and_progress_still_a
     response = await c.alex.get("/api/progress?weeks=4")
     assert response.status_code == 200
     assert by_key(response.json())["sessions_attended"]["values"][-1] == 1  # the other session
+
+
+async def test_a_session_that_cannot_be_counted_is_marked_once_and_not_read_again(
+    new_browser: Callable[[], Any], db: AsyncSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    c = await make_cast(new_browser)
+    await store(db, c, daily_run())
+    broken = await store(db, c, daily_run())
+    for event in (await db.exec(select(SessionEvent).where(SessionEvent.session_id == broken))).all():
+        event.payload = ["not", "an", "event"]  # type: ignore[assignment]  # stored events gone bad
+        db.add(event)
+    await db.commit()
+    with caplog.at_level("ERROR", logger="duologue.rooms.rollups"):
+        first = await c.alex.get("/api/progress?weeks=4")
+        second = await c.sam.get("/api/progress?weeks=4")
+        third = await c.alex.get("/api/progress?weeks=4")
+    assert first.status_code == second.status_code == third.status_code == 200
+    assert by_key(third.json())["sessions_attended"]["values"][-1] == 1  # the good one still counts
+    failures = [r for r in caplog.records if "counting session" in r.getMessage()]
+    assert len(failures) == 1 and str(broken) in failures[0].getMessage()  # logged once, not on every read
+    marks = (await db.exec(select(SessionRollupFailure))).all()
+    assert [m.session_id for m in marks] == [broken]

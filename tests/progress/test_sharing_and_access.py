@@ -3,16 +3,20 @@ them, with another facilitator only, not linked), strangers. Revoking hides at o
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.models import Couple, CoupleMember, RecordedScore, SelfCheckRecord, SoloPractice
 from server.progress.form import selfcheck_form
 from tests.helpers import error_code
+from tests.progress import history
 from tests.progress.cast import SECRET, Cast, daily_run, facilitated_run, link, make_cast, store
+from tests.server.test_facilitation import person
 
 ATTENDANCE = ["sessions_attended", "sessions_completed"]
 ANSWERS = {item.id: 3 for item in selfcheck_form().items_in_order()}
@@ -66,9 +70,13 @@ async def test_sharing_choices_are_refused_plainly_when_they_make_no_sense(cast:
         assert response.status_code == 404 and error_code(response) == "not_your_facilitator"
     no_partner = await c.stranger.request("PUT", "/api/progress/sharing/partner", json={"shared": True})
     assert no_partner.status_code == 404 and error_code(no_partner) == "no_partner"
-    for body in ({"shared": "yes please"}, {}, {"shared": None}):
+    for body in ({"shared": "yes please"}, {}, {"shared": None}, {"shared": "yes"}, {"shared": "true"}, {"shared": 1}):
         bad = await c.alex.request("PUT", "/api/progress/sharing/partner", json=body)
         assert bad.status_code == 400 and bad.json()["error"]["message"]
+        fid = c.fran_id
+        bad = await c.alex.request("PUT", f"/api/progress/sharing/facilitators/{fid}", json=body)
+        assert bad.status_code == 400 and bad.json()["error"]["message"]
+    assert (await c.alex.get("/api/progress/sharing")).json()["partner"]["shared"] is False  # nothing was guessed
     bad_id = await c.alex.request("PUT", "/api/progress/sharing/facilitators/not-a-uuid", json={"shared": True})
     assert bad_id.status_code in (400, 404)
 
@@ -88,7 +96,7 @@ async def test_my_partner_sees_only_our_shared_attendance_until_i_share_and_noth
 
     await share(c, "alex", "partner")
     shown = (await c.sam.get("/api/progress/partner?weeks=4")).json()
-    assert shown["shared"] is True and len(shown["measures"]) == 13
+    assert shown["shared"] is True and len(shown["measures"]) == 14
     assert by_key(shown)["worry"]["values"][-1] is not None
     assert by_key(shown)["worry"]["summary"].startswith(("Not enough", "Over")) and "self_check" not in shown
     assert by_key(shown)["self_disclosure"]["summary"].startswith("Alex shared")
@@ -118,11 +126,12 @@ async def test_a_facilitator_sees_attendance_of_their_own_sessions_and_measures_
         assert p["shared"] is False and p["measures"] == [] and p["recorded_scores"] == []
         assert p["attendance_with_me"]["attended"][-1] == 1  # only the session Fran ran
         assert p["attendance_with_me"]["completed"][-1] == 1
+        assert (p["attendance_with_me"]["min"], p["attendance_with_me"]["max"]) == (0, 7)  # as count measures
 
     await share(c, "alex", "gale")  # another facilitator only
     assert all(p["measures"] == [] for p in (await c.fran.get(url)).json()["partners"])
     gale_view = {p["display_name"]: p for p in (await c.gale.get(url)).json()["partners"]}
-    assert gale_view["Alex"]["shared"] is True and len(gale_view["Alex"]["measures"]) == 13
+    assert gale_view["Alex"]["shared"] is True and len(gale_view["Alex"]["measures"]) == 14
     assert gale_view["Sam"]["measures"] == []
 
     await share(c, "alex", "fran")
@@ -210,7 +219,7 @@ def score_body(c: Cast, **changes: Any) -> dict[str, Any]:
         "value": 3.2,
         "scale_min": 1,
         "scale_max": 7,
-        "administered_on": (date.today() - timedelta(days=3)).isoformat(),
+        "administered_on": datetime.now(UTC).date().isoformat(),  # since the couple paired (today)
         **changes,
     }
 
@@ -244,6 +253,9 @@ async def test_a_facilitator_records_a_score_only_for_a_partner_who_shares_with_
     assert len((await c.sam.get("/api/progress/partner")).json()["recorded_scores"]) == 1
     fran_view = {p["display_name"]: p for p in (await c.fran.get(f"{url[:-7]}/progress")).json()["partners"]}
     assert fran_view["Alex"]["recorded_scores"][0]["points"][0]["value"] == 3.2
+    fran_csv = (await c.fran.get(f"{url[:-7]}/progress.csv")).text
+    assert "score: ECR-R Anxiety" in fran_csv and ",3.2\r\n" in fran_csv  # what Fran recorded, in its week
+    assert "score: ECR-R" not in (await c.gale.get(f"{url[:-7]}/progress.csv")).text
     gale_view = {p["display_name"]: p for p in (await c.gale.get(f"{url[:-7]}/progress")).json()["partners"]}
     assert gale_view["Alex"]["recorded_scores"] == []  # Gale sees only what Gale recorded
 
@@ -272,6 +284,10 @@ async def test_a_facilitator_records_a_score_only_for_a_partner_who_shares_with_
         ({"subscale": "y" * 61}, 400, None),
         ({"administered_on": "2999-01-01"}, 400, "bad_date"),
         ({"administered_on": "yesterday"}, 400, None),
+        ({"administered_on": "0001-01-01"}, 400, "bad_date"),
+        ({"instrument": "ECR\u0000R"}, 400, None),
+        ({"subscale": "Anx\u202eiety"}, 400, None),
+        ({"subscale": "Anx\u0007"}, 400, None),
         ({"value": "high"}, 400, None),
         ({"user_id": "6d1c1d36-1b0f-4b4e-9b7e-2d8f4f3c2a10"}, 404, "not_a_partner"),
     ],
@@ -284,7 +300,10 @@ async def test_bad_scores_are_refused_plainly(
     response = await c.fran.post(f"/api/facilitator/couples/{c.couple_id}/scores", json=score_body(c, **changes))
     assert response.status_code == status, response.text
     assert code is None or error_code(response) == code
-    assert response.json()["error"]["message"]
+    message = response.json()["error"]["message"]
+    assert message
+    if changes.get("administered_on") == "0001-01-01":
+        assert "future" not in message and "1900" in message
 
 
 @pytest.mark.parametrize("query", ["weeks=5", "weeks=lots", "tz=Atlantis/Capital", "tz=..%2F..%2Fetc"])
@@ -302,3 +321,64 @@ async def test_bad_weeks_or_time_zone_on_the_partner_and_facilitator_views(cast:
         response = await browser.request(method, f"{path}?{query}")
         assert response.status_code == 400, (path, query, response.text)
         assert response.json()["error"]["message"]
+
+
+async def test_a_partner_and_a_facilitator_see_nothing_from_before_the_couple(
+    cast: Cast, db: AsyncSession, new_browser: Callable[[], Any]
+) -> None:
+    """Alex had a couple with an ex before Sam: that time stays Alex's own, whatever Alex shares."""
+    c = cast
+    ex = await person(new_browser, "Jo")
+    ex_id = uuid.UUID((await ex.get("/api/me")).json()["id"])
+    alex = uuid.UUID(c.alex_id)
+    then = datetime.now(UTC) - timedelta(days=20)
+    old = Couple(created_at=then - timedelta(days=40), ended_at=then + timedelta(days=5))
+    db.add(old)
+    await db.flush()
+    for who in (alex, ex_id):
+        db.add(CoupleMember(couple_id=old.id, user_id=who, joined_at=old.created_at, left_at=old.ended_at))
+    db.add(SelfCheckRecord(user_id=alex, taken_on=then.date(), answers=ANSWERS, scores={"worry": 6.5}))
+    db.add(SoloPractice(user_id=alex, kind="breathe", started_at=then, completed_at=then))
+    db.add(
+        RecordedScore(
+            user_id=alex,
+            couple_id=old.id,
+            facilitator_id=uuid.UUID(c.fran_id),
+            instrument="ECR-R",
+            subscale="Anxiety",
+            value=5.0,
+            scale_min=1,
+            scale_max=7,
+            administered_on=then.date(),
+        )
+    )
+    await db.commit()
+    conn = await db.connection()
+    await history.store_run(conn, daily_run(), couple_id=old.id, ana=alex, ben=ex_id, started_at=then)
+    await db.commit()
+    await share(c, "alex", "partner")
+    await share(c, "alex", "fran")
+
+    def total(progress: dict[str, Any], key: str) -> float:
+        return sum(v for v in by_key(progress)[key]["values"] if v is not None)
+
+    own = (await c.alex.get("/api/progress?weeks=12")).json()  # Alex's own view stays whole
+    assert total(own, "sessions_attended") == 4 and 6.5 in by_key(own)["worry"]["values"]
+    assert total(own, "calming_practice") >= 1 and len(own["recorded_scores"]) == 1
+
+    seen = (await c.sam.get("/api/progress/partner?weeks=12")).json()
+    assert seen["shared"] is True
+    assert total(seen, "sessions_attended") == 3  # our three sessions, not the one with Jo
+    assert 6.5 not in by_key(seen)["worry"]["values"]
+    back_then = seen["week_starts"].index((then.date() - timedelta(days=then.weekday())).isoformat())
+    assert own["measures"][0]["values"][back_then] == 6.5
+    assert all(m["values"][back_then] in (None, 0) for m in seen["measures"])  # no solo practice, nothing
+    assert seen["recorded_scores"] == []
+
+    fran = (await c.fran.get(f"/api/facilitator/couples/{c.couple_id}/progress?weeks=12")).json()
+    alex_view = next(p for p in fran["partners"] if p["display_name"] == "Alex")
+    assert total(alex_view, "sessions_attended") == 3 and 6.5 not in by_key(alex_view)["worry"]["values"]
+    assert all(m["values"][back_then] in (None, 0) for m in alex_view["measures"])
+    assert len(alex_view["recorded_scores"]) == 1  # Fran's own record stays hers to see
+    csv_text = (await c.fran.get(f"/api/facilitator/couples/{c.couple_id}/progress.csv?weeks=12")).text
+    assert "6.5" not in csv_text

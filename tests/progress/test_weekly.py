@@ -78,7 +78,22 @@ def test_the_grid_is_iso_weeks_ending_this_week() -> None:
 
 def test_every_measure_in_the_fixed_order() -> None:
     assert list(measures()) == list(MEASURE_KEYS)
-    assert MEASURE_KEYS[:4] == ("worry", "discomfort", "steadiness", "satisfaction")
+    assert MEASURE_KEYS == (  # the contract's order (docs/progress.md), attendance "with a facilitator or not"
+        "worry",
+        "discomfort",
+        "steadiness",
+        "satisfaction",
+        "self_disclosure",
+        "felt_heard",
+        "felt_understood",
+        "calming_practice",
+        "sessions_attended",
+        "sessions_completed",
+        "sessions_with_facilitator",
+        "came_back_after_break",
+        "connected_change",
+        "calm_change",
+    )
 
 
 def test_weekly_values_hand_computed() -> None:
@@ -117,9 +132,12 @@ def test_sentences_hand_written() -> None:
     )
     assert m["discomfort"]["summary"] == NOT_ENOUGH
     assert m["self_disclosure"]["summary"] == "You shared 3 feelings over 4 weeks."
-    assert m["felt_heard"]["summary"] == "Of 3 times your words were reflected back over 4 weeks, 2 landed."
+    assert m["felt_heard"]["summary"] == "2 of the 3 reflections of your words landed over 4 weeks."
     assert m["felt_understood"]["summary"] == "Over 4 weeks your sense of feeling understood went from 4.0 to 5.0."
     assert m["calming_practice"]["summary"] == "You took 3 calming practices over 4 weeks."
+    assert m["sessions_with_facilitator"]["values"] == [0, 0, 0, 1]  # the one on Nov 23
+    assert m["sessions_with_facilitator"]["group"] == "attendance" and m["sessions_with_facilitator"]["kind"] == "count"
+    assert m["sessions_with_facilitator"]["summary"] == "You took part in 1 session with a facilitator over 4 weeks."
     assert m["came_back_after_break"]["summary"] == (
         "You asked for space and came back 1 time over 4 weeks — that is a real skill."
     )
@@ -154,6 +172,45 @@ def test_a_partner_is_spoken_about_by_name() -> None:
     m = {x["key"]: x for x in build_measures(weeks, subject="Alex")}
     assert m["worry"]["summary"] == "Over 4 weeks Alex's worry about closeness went from 4.5 to 3.5."
     assert m["self_disclosure"]["summary"] == "Alex shared 3 feelings over 4 weeks."
+    # the name once, then "they"; what landed first; the chart's line about Alex, not to "you"
+    assert m["connected_change"]["summary"] == (
+        "On average Alex left sessions 1.7 points more connected than they arrived."
+    )
+    assert m["felt_heard"]["summary"] == "2 of the 3 reflections of Alex's words landed over 4 weeks."
+    assert m["worry"]["about"] == "How much Alex worried about closeness, from their weekly self-check."
+    assert m["steadiness"]["about"] == (
+        "How well Alex could steady themselves when feelings ran high, from their weekly self-check."
+    )
+    for measure in m.values():
+        assert " you" not in measure["about"].lower() and " you" not in measure["summary"].lower()
+    mine = {x["key"]: x for x in build_measures(weeks)}
+    assert mine["worry"]["about"] == "How much you worried about closeness, from your weekly self-check."
+
+
+def test_a_harder_stretch_along_the_way_is_named_kindly() -> None:
+    # Worry 4.0 -> 5.0 -> 3.5 (weeks 1, 2, 4): easier at the end, but the middle ran 1.0 above both ends.
+    days = [date(2026, 11, 3), date(2026, 11, 10), date(2026, 11, 24)]
+    checks = [
+        (d, {"worry": w, "steadiness": s}) for d, w, s in zip(days, (4.0, 5.0, 3.5), (4.0, 4.2, 4.1), strict=True)
+    ]
+    m = {x["key"]: x for x in build_measures(group_weeks(week_grid(TODAY, 4), BERLIN, [], checks))}
+    assert m["worry"]["summary"] == (
+        "Over 4 weeks your worry about closeness went from 4.0 to 3.5, with a harder stretch along the way"
+        " — that is part of the path."
+    )
+    # steadiness 4.0 -> 4.2 -> 4.1: the middle is on the easier side, so nothing more is said
+    assert m["steadiness"]["summary"] == "Over 4 weeks your steadiness stayed about the same, around 4.1."
+    # a dip of steadiness in the middle (4.0 -> 3.2 -> 4.1), ends about the same
+    dip = [(d, {"steadiness": s}) for d, s in zip(days, (4.0, 3.2, 4.1), strict=True)]
+    steady = build_measures(group_weeks(week_grid(TODAY, 4), BERLIN, [], dip), only=["steadiness"])[0]
+    assert steady["summary"] == (
+        "Over 4 weeks your steadiness stayed about the same, around 4.1, with a harder stretch along the way"
+        " — that is part of the path."
+    )
+    # a small wobble (0.3, under half a point) is not worth a word
+    small = [(d, {"worry": w}) for d, w in zip(days, (4.0, 4.3, 3.5), strict=True)]
+    worry = build_measures(group_weeks(week_grid(TODAY, 4), BERLIN, [], small), only=["worry"])[0]
+    assert worry["summary"] == "Over 4 weeks your worry about closeness went from 4.0 to 3.5."
 
 
 def test_nothing_yet_reads_gently() -> None:

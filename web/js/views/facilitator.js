@@ -3,7 +3,7 @@ import { api } from "../api.js";
 import { navigate } from "../app.js";
 import { formatDate, h, mount } from "../dom.js";
 import { therapistCard } from "./facilitator_links.js";
-import { progressPanel } from "./facilitator_progress.js";
+import { progressPanel, refreshPanels } from "./facilitator_progress.js";
 import { summaryBody } from "./summary_body.js";
 
 const POLL_MS = 5000;
@@ -44,6 +44,7 @@ export async function showFacilitatorDashboard(app) {
   async function refresh(force = false) {
     const couples = await api("GET", "/api/facilitator/couples").catch(() => null);
     if (!couples) return;
+    refreshPanels(couples); // an open progress panel follows consent: reloaded each poll
     const summaries = await Promise.all(couples.map((c) =>
       api("GET", `/api/facilitator/couples/${c.couple_id}/summaries`).catch(() => [])));
     couples.forEach((c, i) => { c.summaries = summaries[i]; });

@@ -4,44 +4,68 @@
 import { api } from "../api.js";
 import { weeklyChart } from "../charts.js";
 import { h } from "../dom.js";
-import { measureGroups, progressQuery } from "./progress.js";
+import { measureGroups, progressQuery, tzQuery } from "./progress.js";
 
-const WEEKS = 12;
 const panels = new Map(); // couple id → its panel, kept across the dashboard's redraws (open state, typed values)
 
-/** The progress panel of one couple; built once and reused, so a redraw of the dashboard keeps it as it was. */
+/** The progress panel of one couple. The element is reused so a redraw keeps it open, but what it shows is
+ * fetched again each time it opens and on every dashboard refresh while open: a partner who stops sharing
+ * must vanish from it within one poll. */
 export function progressPanel(couple) {
   let panel = panels.get(couple.couple_id);
   if (panel) return panel.element;
   const body = h("div", { class: "stack" });
   const details = h("details", { class: "facilitator-progress", "data-testid": "couple-progress" },
     h("summary", {}, "Progress"), body);
-  panel = { element: details, loaded: false };
+  panel = { element: details, body, couple, weeks: 0, shown: "" };
   details.addEventListener("toggle", () => {
-    if (details.open && !panel.loaded) { panel.loaded = true; load(couple, body); }
+    if (details.open) { panel.shown = ""; load(panel); }
   });
   panels.set(couple.couple_id, panel);
   return details;
 }
 
-async function load(couple, body) {
+/** Called on each dashboard refresh: forget panels of couples no longer listed, reload the open ones. */
+export function refreshPanels(couples) {
+  const listed = new Set(couples.map((c) => c.couple_id));
+  for (const [id, panel] of panels) {
+    if (!listed.has(id)) panels.delete(id);
+    else if (panel.element.open) load(panel, { quiet: true });
+  }
+}
+
+async function load(panel, { quiet = false } = {}) {
+  const { couple, body } = panel;
   const id = couple.couple_id;
-  body.replaceChildren(h("p", { class: "hint" }, "Loading…"));
+  if (!quiet) body.replaceChildren(h("p", { class: "hint" }, "Loading…"));
   let data;
+  let recorded;
   try {
-    data = await api("GET", `/api/facilitator/couples/${id}/progress?${progressQuery(WEEKS)}`);
+    const query = panel.weeks ? `${progressQuery(panel.weeks)}` : tzQuery();
+    data = await api("GET", `/api/facilitator/couples/${id}/progress?${query}`);
+    recorded = await api("GET", `/api/facilitator/couples/${id}/scores`).catch(() => []);
   } catch (error) {
+    panel.shown = "";
     body.replaceChildren(h("p", { class: "form-error", role: "alert" }, error.message));
     return;
   }
-  const csv = `/api/facilitator/couples/${id}/progress.csv?${progressQuery(WEEKS)}`;
-  const recorded = await api("GET", `/api/facilitator/couples/${id}/scores`).catch(() => []);
+  // Redraw only when something changed, so a score being typed in is not wiped by a poll.
+  const key = JSON.stringify([data, recorded]);
+  if (quiet && key === panel.shown) return;
+  panel.shown = key;
+  const weeks = data.weeks.length;
+  const choices = data.week_choices || [weeks];
+  const csv = `/api/facilitator/couples/${id}/progress.csv?${progressQuery(weeks)}`;
+  const reload = () => load(panel);
   body.replaceChildren(
-    h("p", { class: "hint" }, `The last ${WEEKS} weeks. You see a partner's measures only while they share them with you; ` +
+    h("div", { class: "row", role: "group", "aria-label": "Weeks shown" }, choices.map((n) => h("label", { class: "choice" },
+      h("input", { type: "radio", name: `weeks-${id}`, value: n, checked: n === weeks,
+        onchange: () => { panel.weeks = n; reload(); } }), `${n} weeks`))),
+    h("p", { class: "hint" }, `The last ${weeks} weeks. You see a partner's measures only while they share them with you; ` +
       "attendance of the sessions you ran is always here."),
     h("p", {}, h("a", { class: "button secondary", href: csv, download: "progress.csv", "data-testid": "progress-csv" }, "Download as CSV")),
     ...data.partners.map((partner) => partnerBlock(couple, partner, data.week_starts,
-      recorded.filter((r) => r.user_id === partner.user_id), () => load(couple, body))));
+      recorded.filter((r) => r.user_id === partner.user_id), reload)));
 }
 
 function partnerBlock(couple, partner, weekStarts, recorded, reload) {
@@ -49,8 +73,8 @@ function partnerBlock(couple, partner, weekStarts, recorded, reload) {
   const att = partner.attendance_with_me;
   const attendance = att && att.weeks?.length ? h("div", { class: "measure-grid" },
     h("article", { class: "card measure" }, h("h6", {}, `${name}: sessions with you`),
-      weeklyChart({ title: `${name}: sessions you ran that they attended`, kind: "count", min: 0,
-        max: Math.max(3, ...att.attended.filter((v) => v !== null)), weekStarts,
+      weeklyChart({ title: `${name}: sessions you ran that they attended`, kind: "count", min: att.min ?? 0,
+        max: att.max ?? Math.max(7, ...att.attended.filter((v) => v !== null)), weekStarts,
         values: att.attended, series: "partner" }),
       h("p", { class: "hint" }, `Attended ${sum(att.attended)}, completed ${sum(att.completed)} of the sessions you ran in these weeks.`)))
     : null;

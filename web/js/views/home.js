@@ -46,7 +46,8 @@ export async function showHome(app) {
     }
   }
   await refresh();
-  if (couple?.partner) renderSelfCheckCard(selfCheckArea); // issue 12: a gentle card when the weekly self-check is due
+  if (!couple?.partner) partnerArea.after(selfCheckArea); // not paired yet: pairing comes first on the page
+  renderSelfCheckCard(selfCheckArea); // issue 12: a gentle card when the weekly self-check is due (paired or not)
   // A partner who pairs or starts a session shows up here by itself, without reloading.
   const timer = setInterval(async () => {
     const [nowCouple, sessions] = await Promise.all([
@@ -62,16 +63,24 @@ async function renderSelfCheckCard(area) {
   const selfCheck = await api("GET", `/api/progress/self-check?${tzQuery()}`).catch(() => null);
   if (!selfCheck?.due) { area.replaceChildren(); return; }
   const said = h("p", { class: "hint", role: "status" });
+  const problem = h("p", { class: "form-error", role: "alert", hidden: true });
   area.replaceChildren(h("section", { class: "card stack self-check-card", "aria-labelledby": "self-check-heading", "data-testid": "self-check-card" },
     h("h2", { id: "self-check-heading" }, "Your weekly self-check"),
     h("p", {}, "A couple of minutes to notice how you are doing, just for you. Only if you feel like it."),
     h("div", { class: "row" },
       h("a", { class: "button", href: "/self-check", "data-link": true }, "Take the self-check"),
       h("button", { type: "button", class: "secondary", onclick: async () => {
-        const skipped = await api("POST", `/api/progress/self-check/skip?${tzQuery()}`).catch(() => null);
+        try {
+          await api("POST", `/api/progress/self-check/skip?${tzQuery()}`);
+        } catch (error) { // the card stays, with what went wrong, so it does not seem skipped when it is not
+          problem.textContent = `That didn't go through: ${error.message} Please try again.`;
+          problem.hidden = false;
+          return;
+        }
         area.replaceChildren(said);
-        said.textContent = skipped ? "That's fine. We'll ask again next week." : "";
-      } }, "Not this week"))));
+        said.textContent = "That's fine. We'll ask again next week.";
+      } }, "Not this week")),
+    problem));
 
 /** The couple's next ritual, or a gentle invitation to choose one. */
 async function renderRhythm(area, couple) {

@@ -4,13 +4,12 @@ import { api, ApiError } from "../api.js";
 import { weeklyChart } from "../charts.js";
 import { announce, h, mount } from "../dom.js";
 
-export const RANGES = [4, 12, 52];
 const GROUPS = [ // [group, heading on my own page, heading for someone else's]
   ["self_check", "From your weekly self-check", "From the weekly self-check"],
   ["practice", "From your practice together", "From practice together"],
   ["attendance", "Coming to sessions", "Coming to sessions"],
 ];
-let chosenWeeks = 12;
+let chosenWeeks = 0; // 0: the server's default; the choices themselves come from the API (week_choices)
 let cards = 0;
 
 /** The browser's own time zone, so weeks start on the person's Monday. */
@@ -33,7 +32,7 @@ export function measureCard(measure, weekStarts, { series = "own", owner = "", l
     h(`h${level}`, { id }, owner ? `${owner}: ${measure.label}` : measure.label),
     h("div", { class: "measure-text" },
       h("p", { class: "measure-summary" }, measure.summary),
-      measure.about && !owner ? h("p", { class: "hint" }, measure.about) : null), // "about" speaks to the person themself
+      measure.about ? h("p", { class: "hint" }, measure.about) : null), // "about" is written for whoever is shown
     weeklyChart({ title: owner ? `${owner}: ${measure.label}` : measure.label, summary: measure.summary, kind: measure.kind,
       min: measure.min, max: measure.max, weekStarts, values: measure.values, series }));
 }
@@ -79,10 +78,8 @@ export async function showProgress(app) {
   const body = h("div", { "data-testid": "progress-body", "aria-busy": "true" });
   const partnerArea = h("section", { "aria-labelledby": "partner-progress-heading", "data-testid": "partner-progress" });
   const sharingArea = h("section", { "aria-labelledby": "sharing-heading", "data-testid": "sharing" });
-  const range = h("fieldset", { class: "range-switch" },
-    h("legend", {}, "Show the last"),
-    h("div", { class: "row" }, RANGES.map((weeks) => h("label", { class: "choice" },
-      h("input", { type: "radio", name: "weeks", value: weeks, checked: weeks === chosenWeeks }), `${weeks} weeks`))));
+  const choices = h("div", { class: "row" });
+  const range = h("fieldset", { class: "range-switch", hidden: true }, h("legend", {}, "Show the last"), choices);
   range.addEventListener("change", async (event) => {
     chosenWeeks = Number(event.target.value);
     await load();
@@ -96,7 +93,7 @@ export async function showProgress(app) {
 
   async function load() {
     body.setAttribute("aria-busy", "true");
-    const query = progressQuery(chosenWeeks);
+    const query = chosenWeeks ? progressQuery(chosenWeeks) : tzQuery();
     const [mine, partner] = await Promise.all([
       api("GET", `/api/progress?${query}`).catch((error) => error),
       api("GET", `/api/progress/partner?${query}`).catch((error) => error),
@@ -105,6 +102,12 @@ export async function showProgress(app) {
       body.replaceChildren(h("p", { class: "form-error", role: "alert" }, mine.message));
     } else {
       body.replaceChildren(...[selfCheckNote(mine.self_check), ...measureGroups(mine, { level: 2 })].filter(Boolean));
+      chosenWeeks = mine.weeks.length;
+      if (!choices.children.length) {
+        choices.replaceChildren(...mine.week_choices.map((weeks) => h("label", { class: "choice" },
+          h("input", { type: "radio", name: "weeks", value: weeks, checked: weeks === chosenWeeks }), `${weeks} weeks`)));
+        range.hidden = false;
+      }
     }
     body.setAttribute("aria-busy", "false");
     renderPartner(partnerArea, partner);
@@ -143,12 +146,12 @@ async function renderSharing(area) {
   const rows = [];
   if (sharing.partner) {
     rows.push(sharingSwitch("share-partner", `Show my progress to ${sharing.partner.display_name}`,
-      `${sharing.partner.display_name} would see your charts and self-check results, not your answers.`,
+      `${sharing.partner.display_name} would see your charts and self-check results from when you two paired, not your answers.`,
       sharing.partner.shared, "/api/progress/sharing/partner", status, sharing.partner.display_name));
   }
   for (const f of sharing.facilitators) {
     rows.push(sharingSwitch(`share-f-${f.facilitator_id}`, `Show my progress to ${f.display_name}, our facilitator`,
-      `${f.display_name} would see your charts and could note questionnaire scores they give you.`,
+      `${f.display_name} would see your charts from when you and your partner paired, and could note questionnaire scores they give you.`,
       f.shared, `/api/progress/sharing/facilitators/${f.facilitator_id}`, status, f.display_name));
   }
   area.replaceChildren(
