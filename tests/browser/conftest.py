@@ -85,6 +85,19 @@ async def axe_violations(page: Any) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+async def keep_for_readme(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot under tests/artifacts; also copied over the README's picture (docs/screenshots) only when
+    DUOLOGUE_UPDATE_README_SCREENSHOTS=1, so an ordinary test run never changes the checkout."""
+    path = await screenshot(page, name, full_page=full_page)
+    if os.environ.get("DUOLOGUE_UPDATE_README_SCREENSHOTS") == "1":
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, README_SCREENSHOTS / f"{name}.png")
+    return path
+
+
 async def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     """A picture of the page; `full_page=False` shows exactly what is in view (the sticky status included)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

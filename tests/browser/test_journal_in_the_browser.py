@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from server.models import Noticing
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import keep_for_readme
 from tests.browser.test_account_page import fits_a_phone, tab_to
 from tests.browser.test_keyboard_and_screens import signed_in_page
 from tests.browser.test_phone_live_view import expect_in_view
@@ -22,13 +21,7 @@ from tests.e2e.test_live_facilitator import linked_trio
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
-
-
-async def keep_for_readme(page: Any, name: str) -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(await screenshot(page, name), DOCS / f"{name}.png")
 
 
 async def test_writing_searching_editing_sharing_and_deleting_in_the_journal(new_person: Any, web_server: Any) -> None:
