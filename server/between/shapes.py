@@ -11,7 +11,7 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # [0-9]: \d also matches other scripts\' digits
 
 
 class KitItemPublic(SQLModel):

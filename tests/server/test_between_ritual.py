@@ -62,6 +62,10 @@ async def test_either_partner_sets_the_ritual_and_both_see_it(new_browser: Calla
         ({"timezone": "../../etc/passwd"}, "unknown_timezone"),
         ({"time": "25:00"}, "invalid_request"),
         ({"time": "8pm"}, "invalid_request"),
+        ({"time": "\u0662\u0660:\u0663\u0660"}, "invalid_request"),  # Arabic-Indic 20:30
+        ({"time": "\uff12\uff10:30"}, "invalid_request"),  # full-width digits
+        ({"timezone": "localtime"}, "unknown_timezone"),  # the server's own zone, not a place
+        ({"timezone": "Factory"}, "unknown_timezone"),
         ({"days": []}, "invalid_request"),
         ({"days": ["MO", "MO"]}, "invalid_request"),
         ({"days": ["Monday"]}, "invalid_request"),
