@@ -168,7 +168,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     for day in ("Saturday", "Sunday"):
         await page.get_by_label(day).uncheck()
     await page.get_by_label("What time").fill("20:30")
-    await tab_to(page, page.get_by_role("button", name="Set our ritual"))
+    await tab_to(page, page.get_by_role("button", name="Add this ritual"))
     await page.keyboard.press("Enter")
     current = page.get_by_test_id("ritual-current")
     await expect(current).to_contain_text("Daily, Mondays, Tuesdays, Wednesdays, Thursdays and Fridays at 20:30")
@@ -178,7 +178,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     await keep_screenshot(page, "ritual")
 
     # Sam sees the same ritual, and who set it.
-    ours = (await sam.call("GET", "/api/ritual"))["ritual"]
+    (ours,) = (await sam.call("GET", "/api/rituals"))["rituals"]
     assert ours["set_by_name"] == "Alex" and ours["time"] == "20:30"
     next_at = datetime.fromisoformat(ours["next_at"]).astimezone(ZoneInfo("Europe/Paris"))
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
@@ -189,7 +189,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     async with page.expect_download() as waiting:
         await page.get_by_test_id("ritual-ics").click()
     download = await waiting.value
-    assert download.suggested_filename == "duologue-ritual.ics"
+    assert download.suggested_filename == "duologue-daily.ics"
     raw = await asyncio.to_thread(Path(await download.path()).read_bytes)
     (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
     assert event["RRULE"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
@@ -199,6 +199,39 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     await expect(page.get_by_test_id("home-next")).to_contain_text("Next: Daily, ")
     assert await in_view(page, page.get_by_test_id("home-next"))
     await fits_a_phone(page)
+
+    # A second ritual beside the first: the weekly meeting on Sundays at 18:00.
+    await page.goto("/rhythm")
+    await expect(page.get_by_role("heading", name="Add another")).to_be_visible()
+    await page.get_by_label("Which practice").select_option("weekly_meeting")
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"):
+        await page.get_by_label(day).uncheck()
+    await page.get_by_label("What time").fill("18:00")
+    await page.get_by_role("button", name="Add this ritual").click()
+    await expect(page.get_by_test_id("ritual-current")).to_have_count(2)
+    await expect(page.get_by_test_id("ritual-list")).to_contain_text("Weekly meeting, Sundays at 18:00")
+    await expect(page.get_by_role("heading", name="Your rituals")).to_be_focused()
+    await fits_a_phone(page)
+    await page.goto("/home")
+    await expect(page.get_by_test_id("home-next")).to_contain_text("(and 1 other ritual)")
+    # Change one, then remove it: the other stays.
+    await page.goto("/rhythm")
+    await page.get_by_role("button", name="Change Weekly meeting").click()
+    await expect(page.get_by_role("heading", name="Change Weekly meeting")).to_be_focused()
+    await page.get_by_label("What time").fill("18:30")
+    await page.get_by_role("button", name="Save the change").click()
+    await expect(page.get_by_test_id("ritual-list")).to_contain_text("Weekly meeting, Sundays at 18:30")
+    await page.get_by_role("button", name="Remove Weekly meeting").click()
+    await expect(page.get_by_test_id("ritual-current")).to_have_count(1)
+    await expect(page.get_by_role("heading", name="Your ritual")).to_be_focused()
+    assert [r["plan_id"] for r in (await sam.call("GET", "/api/rituals"))["rituals"]] == ["daily"]
+
+    # The calendar's link starts that plan: home opens with it chosen.
+    assert str(event["URL"]).endswith("/home?plan=daily")
+    await page.goto("/home?plan=weekly_meeting")
+    await expect(page.get_by_role("radio", name="Weekly meeting")).to_be_checked()
+    await page.goto("/home?plan=nonsense")
+    await expect(page.locator('input[name="plan"]').first).to_be_checked()
     assert page.errors == []
 
 
