@@ -81,6 +81,7 @@ async function renderSelfCheckCard(area) {
         said.textContent = "That's fine. We'll ask again next week.";
       } }, "Not this week")),
     problem));
+}
 
 /** The couple's soonest ritual (and how many others), or a gentle invitation to choose one. */
 async function renderRhythm(area, couple) {
