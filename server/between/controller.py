@@ -146,5 +146,6 @@ class RitualController(Controller):
         return Response(
             body,
             media_type="text/calendar; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="duologue-ritual.ics"'},
+            # plan_id is a known plan's id here (calendar_file found its ritual): plain letters and underscores.
+            headers={"Content-Disposition": f'attachment; filename="duologue-{plan_id}.ics"'},
         )

@@ -172,7 +172,7 @@ async def test_the_calendar_file_repeats_weekly_at_the_local_time_across_dst(new
     response = await sam.get(f"{DAILY}/calendar.ics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
-    assert "attachment" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == 'attachment; filename="duologue-daily.ics"'
     assert response.headers["cache-control"] == "no-store"
     raw = response.content
     assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))  # CRLF, folded lines
