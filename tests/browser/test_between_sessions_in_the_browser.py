@@ -277,10 +277,32 @@ async def test_while_taking_space_the_kit_and_breathing_open_in_the_page_and_the
     await expect(sam.get_by_test_id("connection")).to_have_attribute("data-state", "open")
     assert len(sockets) == 1 and not sockets[0].is_closed()
 
+    # Alex, who waits, has the kit one tap away too, in words for waiting.
+    alex_kit = alex.get_by_role("button", name="While you wait: your calming kit")
+    assert await in_view(alex, alex_kit)
+    await tab_to(alex, alex_kit)
+    await alex.keyboard.press("Enter")
+    alex_panel = alex.get_by_test_id("space-kit")
+    await expect(alex.get_by_role("heading", name="While you wait", level=2)).to_be_focused()
+    await expect(alex_panel.get_by_test_id("start-breathing")).to_be_visible()
+    await expect(alex_panel).not_to_contain_text("Cold water on my wrists")  # Sam's kit stays Sam's
+    await fits_a_phone(alex)
+
     await sam.get_by_role("button", name="I'm back").click()
     for page in (alex, sam):
         await expect(page.get_by_test_id("pause-area")).not_to_contain_text("space")
         await expect(page.get_by_test_id("turn")).not_to_contain_text("Paused")
     await expect(panel).to_be_hidden()
+    await expect(alex_panel).to_be_hidden()  # no pause any more: the panel closes for both
     await expect(sam.get_by_role("button", name="I need space")).to_be_visible()
+
+    # In a "one moment" pause, the kit is there for the one who asked and for the one who waits.
+    await alex.get_by_role("button", name="One moment").click()
+    await expect(alex.get_by_role("button", name="While you take space: your calming kit")).to_be_visible()
+    await expect(sam.get_by_role("button", name="While you wait: your calming kit")).to_be_visible()
+    await sam.get_by_role("button", name="While you wait: your calming kit").click()
+    await expect(sam.get_by_role("heading", name="While you wait", level=2)).to_be_focused()
+    await alex.get_by_role("button", name="I'm back").click()
+    await expect(sam.get_by_test_id("space-kit")).to_be_hidden()
+    await expect(sam.get_by_test_id("space-kit-button")).to_be_hidden()
     assert alex.errors == [] and sam.errors == []

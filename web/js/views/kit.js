@@ -118,13 +118,15 @@ async function renderLog(area) {
       : h("p", { class: "hint" }, "When you finish a breathing or grounding practice, it's noted here, just for you."));
 }
 
-/** The kit as a panel inside the live session, while I take space: my list, and the practices in place. */
-export async function fillSpaceKit(panel) {
+/** The kit as a panel inside the live session, during a pause (my space, my partner's, or one moment):
+ * my list, and the practices in place. */
+export async function fillSpaceKit(panel, { waiting = false } = {}) {
   const list = h("div", {});
   const practices = h("div", {});
   panel.replaceChildren(
-    h("h2", { id: "space-kit-heading", tabindex: "-1" }, "While you take space"),
-    h("p", {}, "The session stays paused and connected. Come back to it whenever you're ready."),
+    h("h2", { id: "space-kit-heading", tabindex: "-1" }, waiting ? "While you wait" : "While you take space"),
+    h("p", {}, waiting ? "The session stays paused and connected. A calm moment for you too, if it helps."
+      : "The session stays paused and connected. Come back to it whenever you're ready."),
     list, practices,
     h("p", {}, h("a", { href: "/kit", target: "_blank", rel: "noopener" }, "Open your whole kit in a new tab")));
   const kit = await api("GET", "/api/kit").catch(() => null);
