@@ -92,11 +92,12 @@ async def complete(db: AsyncSession, *, user: User, token: str, secret: str) -> 
     duration = _duration(kind)
     if elapsed < shortest_completion(duration):
         minutes = max(1, round(duration / 60))
+        length = f"about {minutes} minute{'s' if minutes != 1 else ''}"
         raise ApiError(
             409,
             "not_yet",
-            f"This practice takes about {minutes} minute{'s' if minutes != 1 else ''}; "
-            "it's noted once it has run its course.",
+            f"The timing didn't quite add up (this practice takes {length}), "
+            "so it wasn't noted this time. Nothing is wrong: the practice is yours either way.",
         )
     if elapsed > START_VALID_SECONDS:
         raise ApiError(409, "start_expired", "That was started a long time ago. Start it again whenever you like.")

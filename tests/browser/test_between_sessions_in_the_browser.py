@@ -111,9 +111,23 @@ async def test_the_kit_by_keyboard_with_the_solo_breathing_on_a_phone(phone: Any
     await tab_to(page, page.get_by_role("button", name="Move up: Holding something warm"))
     await page.keyboard.press("Enter")
     await expect(page.get_by_test_id("kit-list").locator("li").first).to_contain_text("Holding something warm")
-    await page.get_by_role("button", name="Add: Music that settles me").click()
-    await page.get_by_role("button", name="Remove: Music that settles me").click()
+    await tab_to(page, page.get_by_role("button", name="Add: Music that settles me"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Add to your kit")).to_be_focused()  # not the page's body
+    await tab_to(page, page.get_by_role("button", name="Remove: Music that settles me"))
+    await page.keyboard.press("Enter")
     await expect(page.get_by_test_id("kit-list").locator("li")).to_have_count(2)
+    await expect(page.get_by_role("heading", name="What helps me")).to_be_focused()
+    # A removal that does not go through says so, and the list stays as it was.
+    busy = '{"error": {"code": "busy", "message": "Duologue is busy, try again in a moment."}}'
+    await page.route(
+        "**/api/kit/*", lambda route: route.fulfill(status=503, content_type="application/json", body=busy)
+    )
+    await page.get_by_role("button", name="Remove: A walk outside").click()
+    alert = page.get_by_role("alert").filter(has_text="That didn't go through")
+    await expect(alert).to_contain_text("Duologue is busy")
+    await expect(page.get_by_test_id("kit-list").locator("li")).to_have_count(2)
+    await page.unroute("**/api/kit/*")
     await fits_a_phone(page)
 
     start = page.get_by_test_id("start-breathing")
@@ -149,7 +163,9 @@ async def test_grounding_walks_its_steps_and_a_hurried_clock_is_not_noted(phone:
     await page.clock.run_for(31_000)
     done = page.get_by_test_id("solo-done")
     # A phone whose clock raced ahead finished early: the server does not note it, and says so kindly.
-    await expect(done).to_contain_text("it's noted once it has run its course")
+    await expect(done).to_contain_text("The timing didn't quite add up")
+    await expect(done).to_contain_text("so it wasn't noted this time. Nothing is wrong")
+    await expect(done).not_to_contain_text("Well done")
     assert await alex.call("GET", "/api/solo/log") == []
     await fits_a_phone(page)
     assert page.errors == []
@@ -271,7 +287,7 @@ async def test_while_taking_space_the_kit_and_breathing_open_in_the_page_and_the
     # The whole breathing runs (its real length: the server notes it only then), the session socket open throughout.
     guide = (await sam_account.call("GET", "/api/solo/practices"))[0]
     await expect(panel.get_by_test_id("solo-done")).to_contain_text(
-        "Well done", timeout=(guide["duration_seconds"] + 20) * 1000
+        "That's done — it's in your own log; only you see it.", timeout=(guide["duration_seconds"] + 20) * 1000
     )
     assert [p["kind"] for p in await sam_account.call("GET", "/api/solo/log")] == ["breathing"]
     await expect(sam.get_by_test_id("connection")).to_have_attribute("data-state", "open")
