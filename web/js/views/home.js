@@ -88,11 +88,12 @@ async function renderRhythm(area, couple) {
   area.hidden = !couple?.partner;
   if (area.hidden) return;
   const state = await api("GET", "/api/rituals").catch(() => null);
-  const ritual = state?.rituals?.length ? state.rituals : null;
+  const rituals = state?.rituals?.length ? state.rituals : null; // soonest first
   area.replaceChildren(h("h2", { id: "rhythm-heading" }, "Your rhythm"),
-    ritual ? h("p", { "data-testid": "home-next" }, soonestLine(ritual))
+    rituals ? h("p", { "data-testid": "home-next" }, soonestLine(rituals))
       : h("p", { class: "hint" }, "A regular time makes practice easier. Choose one together whenever you like."),
-    h("p", {}, h("a", { href: "/rhythm", "data-link": true }, ritual ? "Change it, or add it to your calendar" : "Set your rhythm")));
+    h("p", {}, h("a", { href: "/rhythm", "data-link": true }, !rituals ? "Set your rhythm"
+      : rituals.length > 1 ? "Change them, or add them to your calendar" : "Change it, add another, or add it to your calendar")));
 }
 
 function renderPartner(area, couple, refresh) {
