@@ -22,6 +22,8 @@ SOLO_KINDS: tuple[SoloKind, ...] = ("breathing", "grounding")
 COMPLETION_TOLERANCE = 0.1  # a tenth of the practice's length
 # A start is good for this long: a practice left open overnight is a fresh start the next day.
 START_VALID_SECONDS = 6 * 3600
+# A couple keeps a few rituals (e.g. the daily practice and the weekly meeting), one per plan, at most this many.
+MAX_RITUALS = 4
 
 _Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 

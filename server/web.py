@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 
 from litestar import Response, Router, get
@@ -48,20 +49,30 @@ async def app_page() -> File:
 SHELL_SUFFIXES = (".js", ".css", ".png", ".svg", ".webmanifest")
 
 
-def shell_files() -> list[str]:
+def shell_files(web_dir: Path | None = None) -> list[str]:
     """Every static file of the app, as paths from the root: "/" (index.html) first."""
-    files = sorted(p for p in WEB_DIR.rglob("*") if p.is_file() and p.suffix in SHELL_SUFFIXES and p.name != "sw.js")
-    return ["/"] + ["/" + p.relative_to(WEB_DIR).as_posix() for p in files]
+    root = web_dir or WEB_DIR
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in SHELL_SUFFIXES and p.name != "sw.js")
+    return ["/"] + ["/" + p.relative_to(root).as_posix() for p in files]
+
+
+@cache
+def _service_worker_for(web_dir: Path) -> str:
+    shell = shell_files(web_dir)
+    digest = hashlib.sha256()
+    for path in [web_dir / "index.html", web_dir / "sw.js"] + [web_dir / p.lstrip("/") for p in shell[1:]]:
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    head = f"const SHELL = {json.dumps(shell)};\nconst VERSION = {json.dumps(digest.hexdigest()[:16])};\n"
+    return head + (web_dir / "sw.js").read_text("utf-8")
 
 
 def service_worker_source() -> str:
-    """web/sw.js, with the shell's list and a version that changes whenever any shell file changes."""
-    shell = shell_files()
-    digest = hashlib.sha256()
-    for path in [WEB_DIR / "index.html", WEB_DIR / "sw.js"] + [WEB_DIR / p.lstrip("/") for p in shell[1:]]:
-        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    head = f"const SHELL = {json.dumps(shell)};\nconst VERSION = {json.dumps(digest.hexdigest()[:16])};\n"
-    return head + (WEB_DIR / "sw.js").read_text("utf-8")
+    """web/sw.js, with the shell's list and a version that changes whenever any shell file changes.
+
+    Built once per process and web folder: the files change only with a release, which restarts the
+    server, so no request reads and hashes the whole folder again (`_service_worker_for.cache_clear()`
+    rebuilds it)."""
+    return _service_worker_for(WEB_DIR)
 
 
 @get("/sw.js", opt=_PUBLIC, include_in_schema=False)

@@ -16,9 +16,9 @@ from server.between.shapes import (
     KitItemPublic,
     KitOrder,
     KitPublic,
+    RitualList,
     RitualPublic,
     RitualSet,
-    RitualState,
     SoloComplete,
     SoloPracticeInfo,
     SoloPracticePublic,
@@ -103,36 +103,49 @@ class SoloController(Controller):
 
 
 class RitualController(Controller):
-    path = "/api/ritual"
+    path = "/api/rituals"
     tags = ["between sessions"]
 
-    @get("/", summary="Our ritual (both partners see it), or null", responses=error_responses(401, 409))
-    async def ours(self, request: Request[User, Any, Any], db: AsyncSession) -> RitualState:
-        return RitualState(ritual=await ritual.our_ritual(db, user=request.user))
+    @get("/", summary="Our rituals (both partners see them), soonest first", responses=error_responses(401, 409))
+    async def ours(self, request: Request[User, Any, Any], db: AsyncSession) -> RitualList:
+        return await ritual.our_rituals(db, user=request.user)
 
     @put(
-        "/",
-        summary="Set or change our ritual: plan, weekdays, local time, time zone",
-        description="Either partner may set it; both see it and who set it. No confirmation step.",
+        "/{plan_id:str}",
+        summary="Set or change our ritual for one plan: weekdays, local time, time zone",
+        description="Either partner may set it; both see it and who set it. No confirmation step. "
+        "A couple keeps up to max_rituals rituals, one per plan.",
         responses=error_responses(400, 401, 409),
     )
-    async def set(self, request: Request[User, Any, Any], db: AsyncSession, data: RitualSet) -> RitualPublic:
-        return await ritual.set_ritual(db, user=request.user, data=data)
+    async def set(
+        self, request: Request[User, Any, Any], db: AsyncSession, plan_id: str, data: RitualSet
+    ) -> RitualPublic:
+        return await ritual.set_ritual(db, user=request.user, plan_id=plan_id, data=data)
 
-    @delete("/", status_code=HTTP_204_NO_CONTENT, summary="Remove our ritual", responses=error_responses(401, 404, 409))
-    async def remove(self, request: Request[User, Any, Any], db: AsyncSession) -> None:
-        await ritual.remove_ritual(db, user=request.user)
+    @delete(
+        "/{plan_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Remove our ritual for one plan",
+        responses=error_responses(401, 404, 409),
+    )
+    async def remove(self, request: Request[User, Any, Any], db: AsyncSession, plan_id: str) -> None:
+        await ritual.remove_ritual(db, user=request.user, plan_id=plan_id)
 
     @get(
-        "/calendar.ics",
-        summary="Our ritual as a calendar file (iCalendar, weekly recurrence, link to start)",
+        "/{plan_id:str}/calendar.ics",
+        summary="One ritual as a calendar file (iCalendar, weekly recurrence, link to start that plan)",
         media_type="text/calendar",
         responses=error_responses(401, 404, 409),
     )
-    async def calendar(self, request: Request[User, Any, Any], db: AsyncSession, state: State) -> Response[bytes]:
-        body = await ritual.calendar_file(db, user=request.user, base_url=public_base_url(request, state.settings))
+    async def calendar(
+        self, request: Request[User, Any, Any], db: AsyncSession, state: State, plan_id: str
+    ) -> Response[bytes]:
+        body = await ritual.calendar_file(
+            db, user=request.user, plan_id=plan_id, base_url=public_base_url(request, state.settings)
+        )
         return Response(
             body,
             media_type="text/calendar; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="duologue-ritual.ics"'},
+            # plan_id is a known plan's id here (calendar_file found its ritual): plain letters and underscores.
+            headers={"Content-Disposition": f'attachment; filename="duologue-{plan_id}.ics"'},
         )

@@ -12,6 +12,7 @@ from server.between.definitions import kit_rules
 from server.between.shapes import KitItemPublic, KitPublic, KitSuggestionPublic
 from server.errors import ApiError
 from server.models import KitItem, User
+from server.text_checks import ONE_LINE_CONTROL_MESSAGE, has_control_characters
 
 
 async def _items(db: AsyncSession, user: User) -> list[KitItem]:
@@ -45,6 +46,8 @@ async def add(db: AsyncSession, *, user: User, text: str | None, suggestion_id: 
         if any(i.suggestion_id == suggestion_id for i in items):
             raise ApiError(409, "already_in_kit", "That one is already in your kit.")
         text = suggestion.text
+    if has_control_characters(" ".join((text or "").splitlines()), multi_line=False):  # line breaks fold below
+        raise ApiError(400, "control_characters", ONE_LINE_CONTROL_MESSAGE)
     words = " ".join((text or "").split())  # one line, as it is shown
     if not words:
         raise ApiError(400, "empty", "Write a few words about what helps you.")

@@ -7,20 +7,16 @@ calendar app does with the same RRULE and TZID.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
+
+from server.progress.params import known_zone
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # date.weekday() order, as iCalendar names them
 
 
-@cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def zone(name: str) -> ZoneInfo | None:
-    """An IANA zone by name, or None: names come from people, so only the known list is ever opened."""
-    return ZoneInfo(name) if name in _known_zones() else None
+    """An IANA zone by name, or None (the app's one time-zone check, shared with progress)."""
+    return known_zone(name)
 
 
 def parse_time(hh_mm: str) -> time:

@@ -11,7 +11,7 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # [0-9]: \d also matches other scripts\' digits
 
 
 class KitItemPublic(SQLModel):
@@ -68,7 +68,8 @@ class SoloPracticePublic(SQLModel):
 
 
 class RitualSet(SQLModel):
-    plan_id: str = Field(min_length=1, max_length=64, description="a built-in plan's id (GET /api/plans)")
+    """A ritual's times; its plan is in the path (PUT /api/rituals/{plan_id})."""
+
     days: list[Weekday] = Field(min_length=1, max_length=7, description="iCalendar weekday codes, e.g. ['MO','TH']")
     time: str = Field(min_length=5, max_length=5, description="local time, 24-hour HH:MM")
     timezone: str = Field(min_length=1, max_length=64, description="an IANA time zone, e.g. Europe/Paris")
@@ -100,8 +101,10 @@ class RitualPublic(SQLModel):
     set_by_name: str
     updated_at: datetime
     next_at: datetime = Field(description="the next time, in UTC")
-    calendar_path: str
+    calendar_path: str = Field(description="this ritual's own calendar file")
+    start_path: str = Field(description="where the calendar's link leads: home, with this plan chosen")
 
 
-class RitualState(SQLModel):
-    ritual: RitualPublic | None
+class RitualList(SQLModel):
+    rituals: list[RitualPublic] = Field(description="soonest next time first")
+    max_rituals: int = Field(description="how many rituals a couple keeps, at most one per plan")

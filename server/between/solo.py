@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime
 
 import msgspec
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +26,7 @@ from server.models import SoloPractice, User
 from server.models.timestamps import utcnow
 
 RECENT = 20
+_MILLIS = re.compile(r"[0-9]{1,15}")  # ASCII only: str.isdigit() also accepts '²'
 
 
 def clock() -> datetime:
@@ -74,7 +77,7 @@ def start(*, user: User, kind: str, secret: str) -> SoloStart:
 def _read_token(token: str, *, user: User, secret: str) -> tuple[SoloKind, datetime]:
     bad = ApiError(400, "bad_token", "That practice wasn't started here. Start it again when you're ready.")
     parts = token.split(".")
-    if len(parts) != 3 or parts[0] not in SOLO_KINDS or not parts[1].isdigit() or len(parts[1]) > 15:
+    if len(parts) != 3 or parts[0] not in SOLO_KINDS or not _MILLIS.fullmatch(parts[1]):
         raise bad
     kind, started_ms = parts[0], int(parts[1])
     if not hmac.compare_digest(parts[2], _signature(secret, user, kind, started_ms)):
@@ -89,14 +92,16 @@ async def complete(db: AsyncSession, *, user: User, token: str, secret: str) -> 
     duration = _duration(kind)
     if elapsed < shortest_completion(duration):
         minutes = max(1, round(duration / 60))
+        length = f"about {minutes} minute{'s' if minutes != 1 else ''}"
         raise ApiError(
             409,
             "not_yet",
-            f"This practice takes about {minutes} minute{'s' if minutes != 1 else ''}; "
-            "it's noted once it has run its course.",
+            f"The timing didn't quite add up (this practice takes {length}), "
+            "so it wasn't noted this time. Nothing is wrong: the practice is yours either way.",
         )
     if elapsed > START_VALID_SECONDS:
         raise ApiError(409, "start_expired", "That was started a long time ago. Start it again whenever you like.")
+    already = ApiError(409, "already_logged", "This practice is already noted.")
     seen = await db.exec(
         select(SoloPractice).where(
             SoloPractice.user_id == author_id(user),
@@ -105,10 +110,30 @@ async def complete(db: AsyncSession, *, user: User, token: str, secret: str) -> 
         )
     )
     if seen.first() is not None:
-        raise ApiError(409, "already_logged", "This practice is already noted.")
+        raise already
+    # One person does one practice at a time: a stretch already noted is not noted again through
+    # another start (five starts and one wait would otherwise count five).
+    overlapping = await db.exec(
+        select(SoloPractice.id).where(
+            SoloPractice.user_id == author_id(user),
+            col(SoloPractice.started_at) < now,
+            col(SoloPractice.completed_at) > started_at,
+        )
+    )
+    if overlapping.first() is not None:
+        raise ApiError(
+            409,
+            "overlaps_logged",
+            "A practice during this same time is already noted, so this one isn't counted again. "
+            "That's fine: the time you spent is yours either way.",
+        )
     row = SoloPractice(user_id=author_id(user), kind=kind, started_at=started_at, completed_at=now)
     db.add(row)
-    await db.commit()
+    try:
+        await db.commit()
+    except IntegrityError as exc:  # the same start completed twice at once: the other one was noted
+        await db.rollback()
+        raise already from exc
     return _public(row)
 
 

@@ -19,7 +19,6 @@ from server.errors import ApiError
 from server.journal import entries, noticing, sharing
 from server.journal.definitions import journal_definitions
 from server.journal.shapes import (
-    CONTROL_MESSAGE,
     EntryEdit,
     EntryPublic,
     EntryWrite,
@@ -33,10 +32,10 @@ from server.journal.shapes import (
     SharedEntry,
     SharedWith,
     ShareRequest,
-    has_control_characters,
 )
 from server.models import User
 from server.openapi import error_responses
+from server.text_checks import CONTROL_MESSAGE, has_control_characters
 
 _LIMITS = journal_definitions().limits
 # Far beyond any journal, and well inside the 64-bit integer both databases take for OFFSET.

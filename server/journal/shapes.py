@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -12,26 +11,11 @@ from sqlmodel import Field, SQLModel
 
 from exercises.text import visible_length
 from server.journal.definitions import journal_definitions
+from server.text_checks import CONTROL_MESSAGE, ONE_LINE_CONTROL_MESSAGE, has_control_characters
 
 _LIMITS = journal_definitions().limits
 # A generous ceiling on code points before counting what people see (one emoji can be several).
 _RAW = 12
-
-# Characters that reorder text: one line must read on screen exactly as it is stored.
-_BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-CONTROL_MESSAGE = "Please use ordinary letters and punctuation (no control characters)."
-
-
-def has_control_characters(value: str, *, multi_line: bool) -> bool:
-    """NUL and other control characters (PostgreSQL cannot store NUL; none of them is writing), and lone
-    surrogates. Tab is fine anywhere, a newline only in multi-line text; one line refuses bidi overrides."""
-    allowed = {"\t", "\n"} if multi_line else {"\t"}
-    for ch in value:
-        if ch in allowed:
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or (not multi_line and ch in _BIDI_OVERRIDES):
-            return True
-    return False
 
 
 def _entry_text(value: str) -> str:
@@ -55,7 +39,7 @@ def _context(value: str | None) -> str | None:
     if "\n" in value or "\r" in value:
         raise ValueError("Just one line, please.")
     if has_control_characters(value, multi_line=False):
-        raise ValueError("Please use ordinary letters and punctuation (no control or direction characters).")
+        raise ValueError(ONE_LINE_CONTROL_MESSAGE)
     length = visible_length(value)
     if length > _LIMITS.context_max_chars:
         raise ValueError(f"One line of up to {_LIMITS.context_max_chars} characters, please; this one has {length}.")

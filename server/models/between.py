@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from server.models.timestamps import UTCDateTime, utcnow
@@ -26,11 +27,14 @@ class KitItem(SQLModel, table=True):
 class Ritual(SQLModel, table=True):
     """A couple's regular practice: which plan, which weekdays, at what local time in which time zone.
 
-    One per couple; either partner sets or changes it and both see who did (no confirmation step).
+    A couple keeps a few, one per plan (e.g. daily at 20:30, the weekly meeting on Sundays at 18:00);
+    either partner sets or changes one and both see who did (no confirmation step).
     """
 
+    __table_args__ = (UniqueConstraint("couple_id", "plan_id", name="uq_ritual_couple_plan"),)
+
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    couple_id: uuid.UUID = Field(foreign_key="couple.id", unique=True)
+    couple_id: uuid.UUID = Field(foreign_key="couple.id", index=True)
     plan_id: str = Field(max_length=64)
     days: str = Field(max_length=27)  # iCalendar weekday codes in week order, e.g. "MO,WE,FR"
     time: str = Field(max_length=5)  # local wall-clock time "HH:MM"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from server.models.timestamps import UTCDateTime, utcnow
@@ -20,7 +20,11 @@ SOLO_PRACTICE_KINDS = ("breathing", "grounding")
 class SoloPractice(SQLModel, table=True):
     __tablename__ = "solo_practice"
     # Progress counts a person's practices per week: one index serves that range scan.
-    __table_args__ = (Index("ix_solo_practice_user_completed", "user_id", "completed_at"),)
+    # One start is logged once, even when two completions of it race (the database decides).
+    __table_args__ = (
+        Index("ix_solo_practice_user_completed", "user_id", "completed_at"),
+        UniqueConstraint("user_id", "kind", "started_at", name="uq_solo_practice_user_kind_started"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="user.id")

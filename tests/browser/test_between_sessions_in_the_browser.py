@@ -111,9 +111,23 @@ async def test_the_kit_by_keyboard_with_the_solo_breathing_on_a_phone(phone: Any
     await tab_to(page, page.get_by_role("button", name="Move up: Holding something warm"))
     await page.keyboard.press("Enter")
     await expect(page.get_by_test_id("kit-list").locator("li").first).to_contain_text("Holding something warm")
-    await page.get_by_role("button", name="Add: Music that settles me").click()
-    await page.get_by_role("button", name="Remove: Music that settles me").click()
+    await tab_to(page, page.get_by_role("button", name="Add: Music that settles me"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Add to your kit")).to_be_focused()  # not the page's body
+    await tab_to(page, page.get_by_role("button", name="Remove: Music that settles me"))
+    await page.keyboard.press("Enter")
     await expect(page.get_by_test_id("kit-list").locator("li")).to_have_count(2)
+    await expect(page.get_by_role("heading", name="What helps me")).to_be_focused()
+    # A removal that does not go through says so, and the list stays as it was.
+    busy = '{"error": {"code": "busy", "message": "Duologue is busy, try again in a moment."}}'
+    await page.route(
+        "**/api/kit/*", lambda route: route.fulfill(status=503, content_type="application/json", body=busy)
+    )
+    await page.get_by_role("button", name="Remove: A walk outside").click()
+    alert = page.get_by_role("alert").filter(has_text="That didn't go through")
+    await expect(alert).to_contain_text("Duologue is busy")
+    await expect(page.get_by_test_id("kit-list").locator("li")).to_have_count(2)
+    await page.unroute("**/api/kit/*")
     await fits_a_phone(page)
 
     start = page.get_by_test_id("start-breathing")
@@ -149,7 +163,9 @@ async def test_grounding_walks_its_steps_and_a_hurried_clock_is_not_noted(phone:
     await page.clock.run_for(31_000)
     done = page.get_by_test_id("solo-done")
     # A phone whose clock raced ahead finished early: the server does not note it, and says so kindly.
-    await expect(done).to_contain_text("it's noted once it has run its course")
+    await expect(done).to_contain_text("The timing didn't quite add up")
+    await expect(done).to_contain_text("so it wasn't noted this time. Nothing is wrong")
+    await expect(done).not_to_contain_text("Well done")
     assert await alex.call("GET", "/api/solo/log") == []
     await fits_a_phone(page)
     assert page.errors == []
@@ -168,7 +184,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     for day in ("Saturday", "Sunday"):
         await page.get_by_label(day).uncheck()
     await page.get_by_label("What time").fill("20:30")
-    await tab_to(page, page.get_by_role("button", name="Set our ritual"))
+    await tab_to(page, page.get_by_role("button", name="Add this ritual"))
     await page.keyboard.press("Enter")
     current = page.get_by_test_id("ritual-current")
     await expect(current).to_contain_text("Daily, Mondays, Tuesdays, Wednesdays, Thursdays and Fridays at 20:30")
@@ -178,7 +194,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     await keep_screenshot(page, "ritual")
 
     # Sam sees the same ritual, and who set it.
-    ours = (await sam.call("GET", "/api/ritual"))["ritual"]
+    (ours,) = (await sam.call("GET", "/api/rituals"))["rituals"]
     assert ours["set_by_name"] == "Alex" and ours["time"] == "20:30"
     next_at = datetime.fromisoformat(ours["next_at"]).astimezone(ZoneInfo("Europe/Paris"))
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
@@ -189,7 +205,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     async with page.expect_download() as waiting:
         await page.get_by_test_id("ritual-ics").click()
     download = await waiting.value
-    assert download.suggested_filename == "duologue-ritual.ics"
+    assert download.suggested_filename == "duologue-daily.ics"
     raw = await asyncio.to_thread(Path(await download.path()).read_bytes)
     (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
     assert event["RRULE"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
@@ -199,6 +215,39 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     await expect(page.get_by_test_id("home-next")).to_contain_text("Next: Daily, ")
     assert await in_view(page, page.get_by_test_id("home-next"))
     await fits_a_phone(page)
+
+    # A second ritual beside the first: the weekly meeting on Sundays at 18:00.
+    await page.goto("/rhythm")
+    await expect(page.get_by_role("heading", name="Add another")).to_be_visible()
+    await page.get_by_label("Which practice").select_option("weekly_meeting")
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"):
+        await page.get_by_label(day).uncheck()
+    await page.get_by_label("What time").fill("18:00")
+    await page.get_by_role("button", name="Add this ritual").click()
+    await expect(page.get_by_test_id("ritual-current")).to_have_count(2)
+    await expect(page.get_by_test_id("ritual-list")).to_contain_text("Weekly meeting, Sundays at 18:00")
+    await expect(page.get_by_role("heading", name="Your rituals")).to_be_focused()
+    await fits_a_phone(page)
+    await page.goto("/home")
+    await expect(page.get_by_test_id("home-next")).to_contain_text("(and 1 other ritual)")
+    # Change one, then remove it: the other stays.
+    await page.goto("/rhythm")
+    await page.get_by_role("button", name="Change Weekly meeting").click()
+    await expect(page.get_by_role("heading", name="Change Weekly meeting")).to_be_focused()
+    await page.get_by_label("What time").fill("18:30")
+    await page.get_by_role("button", name="Save the change").click()
+    await expect(page.get_by_test_id("ritual-list")).to_contain_text("Weekly meeting, Sundays at 18:30")
+    await page.get_by_role("button", name="Remove Weekly meeting").click()
+    await expect(page.get_by_test_id("ritual-current")).to_have_count(1)
+    await expect(page.get_by_role("heading", name="Your ritual")).to_be_focused()
+    assert [r["plan_id"] for r in (await sam.call("GET", "/api/rituals"))["rituals"]] == ["daily"]
+
+    # The calendar's link starts that plan: home opens with it chosen.
+    assert str(event["URL"]).endswith("/home?plan=daily")
+    await page.goto("/home?plan=weekly_meeting")
+    await expect(page.get_by_role("radio", name="Weekly meeting")).to_be_checked()
+    await page.goto("/home?plan=nonsense")
+    await expect(page.locator('input[name="plan"]').first).to_be_checked()
     assert page.errors == []
 
 
@@ -238,16 +287,38 @@ async def test_while_taking_space_the_kit_and_breathing_open_in_the_page_and_the
     # The whole breathing runs (its real length: the server notes it only then), the session socket open throughout.
     guide = (await sam_account.call("GET", "/api/solo/practices"))[0]
     await expect(panel.get_by_test_id("solo-done")).to_contain_text(
-        "Well done", timeout=(guide["duration_seconds"] + 20) * 1000
+        "That's done — it's in your own log; only you see it.", timeout=(guide["duration_seconds"] + 20) * 1000
     )
     assert [p["kind"] for p in await sam_account.call("GET", "/api/solo/log")] == ["breathing"]
     await expect(sam.get_by_test_id("connection")).to_have_attribute("data-state", "open")
     assert len(sockets) == 1 and not sockets[0].is_closed()
+
+    # Alex, who waits, has the kit one tap away too, in words for waiting.
+    alex_kit = alex.get_by_role("button", name="While you wait: your calming kit")
+    assert await in_view(alex, alex_kit)
+    await tab_to(alex, alex_kit)
+    await alex.keyboard.press("Enter")
+    alex_panel = alex.get_by_test_id("space-kit")
+    await expect(alex.get_by_role("heading", name="While you wait", level=2)).to_be_focused()
+    await expect(alex_panel.get_by_test_id("start-breathing")).to_be_visible()
+    await expect(alex_panel).not_to_contain_text("Cold water on my wrists")  # Sam's kit stays Sam's
+    await fits_a_phone(alex)
 
     await sam.get_by_role("button", name="I'm back").click()
     for page in (alex, sam):
         await expect(page.get_by_test_id("pause-area")).not_to_contain_text("space")
         await expect(page.get_by_test_id("turn")).not_to_contain_text("Paused")
     await expect(panel).to_be_hidden()
+    await expect(alex_panel).to_be_hidden()  # no pause any more: the panel closes for both
     await expect(sam.get_by_role("button", name="I need space")).to_be_visible()
+
+    # In a "one moment" pause, the kit is there for the one who asked and for the one who waits.
+    await alex.get_by_role("button", name="One moment").click()
+    await expect(alex.get_by_role("button", name="While you take space: your calming kit")).to_be_visible()
+    await expect(sam.get_by_role("button", name="While you wait: your calming kit")).to_be_visible()
+    await sam.get_by_role("button", name="While you wait: your calming kit").click()
+    await expect(sam.get_by_role("heading", name="While you wait", level=2)).to_be_focused()
+    await alex.get_by_role("button", name="I'm back").click()
+    await expect(sam.get_by_test_id("space-kit")).to_be_hidden()
+    await expect(sam.get_by_test_id("space-kit-button")).to_be_hidden()
     assert alex.errors == [] and sam.errors == []

@@ -33,8 +33,24 @@ async def test_the_shell_version_changes_when_a_shell_file_changes(
     monkeypatch.setattr(web, "WEB_DIR", copy)
     before = (await browser.get("/sw.js")).text.splitlines()[1]
     (copy / "styles.css").write_text((copy / "styles.css").read_text() + "\n/* changed */\n")
+    # Built once per process (a release restarts the server): a request does not re-read the folder.
+    assert (await browser.get("/sw.js")).text.splitlines()[1] == before
+    web._service_worker_for.cache_clear()  # as a restart after a release would
     after = (await browser.get("/sw.js")).text.splitlines()[1]
     assert before != after
+
+
+async def test_the_worker_is_built_once_not_on_every_request(browser: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    web._service_worker_for.cache_clear()
+    reads: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    first = (await browser.get("/sw.js")).text
+    read_once = len(reads)
+    assert read_once > 0
+    for _ in range(3):
+        assert (await browser.get("/sw.js")).text == first
+    assert len(reads) == read_once
 
 
 async def test_the_manifest_is_served_as_a_manifest(browser: Browser) -> None:

@@ -1,5 +1,6 @@
 """The self-soothing kit and the solo practices over HTTP: what a person can do, and what is refused."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -49,6 +50,9 @@ async def test_add_a_suggestion_in_one_tap_and_own_words_then_reorder_and_remove
         ({"text": "a" * 5000}, 400, "invalid_request"),
         ({"suggestion_id": "skydiving"}, 400, "unknown_suggestion"),
         ({"text": 7}, 400, "invalid_request"),
+        ({"text": "calm\x00down"}, 400, "control_characters"),  # PostgreSQL cannot store NUL: was a 500
+        ({"text": "ring\x07"}, 400, "control_characters"),
+        ({"text": "walk \u202eedisni"}, 400, "control_characters"),  # would show reversed
     ],
 )
 async def test_bad_kit_additions_are_plain_400s(browser: Browser, body: dict[str, Any], status: int, code: str) -> None:
@@ -111,6 +115,8 @@ async def test_a_solo_practice_is_logged_once_it_has_run_its_course(
     duration = started["duration_seconds"]
     at_once = await browser.post("/api/solo/complete", json={"token": started["token"]})
     assert at_once.status_code == 409 and error_code(at_once) == "not_yet"
+    said = at_once.json()["error"]["message"]  # the timing, not the person: nothing to feel bad about
+    assert "didn't quite add up" in said and "Nothing is wrong" in said and "wasn't noted this time" in said
     clock[0] += timedelta(seconds=duration * (1 - COMPLETION_TOLERANCE) - 2)
     almost = await browser.post("/api/solo/complete", json={"token": started["token"]})
     assert almost.status_code == 409 and error_code(almost) == "not_yet"
@@ -139,7 +145,15 @@ async def test_a_forged_or_borrowed_token_is_refused(new_browser: Callable[[], A
     started = (await robin.post("/api/solo/breathing/start")).json()
     clock[0] += timedelta(minutes=5)
     kind, ms, sig = started["token"].split(".")
-    for token in (started["token"], f"grounding.{ms}.{sig}", f"{kind}.{int(ms) - 600_000}.{sig}", "x", "a.b.c"):
+    for token in (
+        started["token"],
+        f"grounding.{ms}.{sig}",
+        f"{kind}.{int(ms) - 600_000}.{sig}",
+        "x",
+        "a.b.c",
+        f"{kind}.\u00b2.{sig}",  # a superscript two is a "digit" to str.isdigit(), not to int(): was a 500
+        f"{kind}.{ms[:-1]}\u0663.{sig}",  # an Arabic-Indic digit
+    ):
         response = await kim.post("/api/solo/complete", json={"token": token})
         assert response.status_code == 400 and error_code(response) == "bad_token"
     forged = await robin.post("/api/solo/complete", json={"token": f"{kind}.{int(ms) - 600_000}.{sig}"})
@@ -151,3 +165,34 @@ async def test_an_unknown_practice_is_a_plain_404(browser: Browser) -> None:
     await browser.sign_up()
     response = await browser.post("/api/solo/yoga/start")
     assert response.status_code == 404 and error_code(response) == "unknown_practice"
+
+
+async def test_many_starts_and_one_wait_note_one_practice(browser: Browser, clock: list[Any]) -> None:
+    await browser.sign_up()
+    tokens = []
+    for _ in range(5):
+        tokens.append((await browser.post("/api/solo/grounding/start")).json()["token"])
+        clock[0] += timedelta(seconds=1)
+    clock[0] += timedelta(minutes=3)
+    answers = [await browser.post("/api/solo/complete", json={"token": token}) for token in tokens]
+    assert [a.status_code for a in answers] == [201, 409, 409, 409, 409]
+    assert {error_code(a) for a in answers[1:]} == {"overlaps_logged"}
+    assert "already noted" in answers[1].json()["error"]["message"]
+    assert len((await browser.get("/api/solo/log")).json()) == 1
+    # The next practice, after that one, is noted as usual.
+    clock[0] += timedelta(seconds=1)
+    later = (await browser.post("/api/solo/breathing/start")).json()
+    clock[0] += timedelta(seconds=later["duration_seconds"])
+    assert (await browser.post("/api/solo/complete", json={"token": later["token"]})).status_code == 201
+
+
+async def test_one_start_completed_twice_at_once_is_noted_once(browser: Browser, clock: list[Any]) -> None:
+    await browser.sign_up()
+    started = (await browser.post("/api/solo/grounding/start")).json()
+    clock[0] += timedelta(seconds=started["duration_seconds"])
+    answers = await asyncio.gather(
+        *(browser.post("/api/solo/complete", json={"token": started["token"]}) for _ in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    assert {error_code(a) for a in answers if a.status_code == 409} <= {"already_logged", "overlaps_logged"}
+    assert len((await browser.get("/api/solo/log")).json()) == 1

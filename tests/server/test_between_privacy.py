@@ -17,7 +17,8 @@ from tests.helpers import Browser, error_code
 from tests.server.test_facilitation import Cast, cast
 
 MARKER = "MARKER-kit-7c1e9f holding the cat"
-RITUAL = {"plan_id": "daily", "days": ["MO"], "time": "20:30", "timezone": "Europe/Paris"}
+RITUAL = {"days": ["MO"], "time": "20:30", "timezone": "Europe/Paris"}
+DAILY = "/api/rituals/daily"
 
 
 async def alex_keeps_things(c: Cast, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
@@ -27,7 +28,7 @@ async def alex_keeps_things(c: Cast, monkeypatch: pytest.MonkeyPatch) -> dict[st
     later = utcnow() + timedelta(minutes=4)
     monkeypatch.setattr(solo, "clock", lambda: later)
     assert (await c.alex.post("/api/solo/complete", json={"token": started["token"]})).status_code == 201
-    assert (await c.alex.request("PUT", "/api/ritual", json=RITUAL)).status_code == 200
+    assert (await c.alex.request("PUT", DAILY, json=RITUAL)).status_code == 200
     return {"item": item, "other": other, "token": started["token"]}
 
 
@@ -71,20 +72,20 @@ async def test_a_ritual_is_the_couples_and_nobody_elses(
     c = await cast(new_browser)
     await alex_keeps_things(c, monkeypatch)
     for partner in (c.alex, c.sam):
-        assert (await partner.get("/api/ritual")).json()["ritual"]["plan_id"] == "daily"
-        assert (await partner.get("/api/ritual/calendar.ics")).status_code == 200
+        assert [r["plan_id"] for r in (await partner.get("/api/rituals")).json()["rituals"]] == ["daily"]
+        assert (await partner.get(f"{DAILY}/calendar.ics")).status_code == 200
     for outsider in (c.facilitator, c.other_facilitator, c.stranger):
         for response in (
-            await outsider.get("/api/ritual"),
-            await outsider.get("/api/ritual/calendar.ics"),
-            await outsider.request("PUT", "/api/ritual", json=RITUAL),
-            await outsider.delete("/api/ritual"),
+            await outsider.get("/api/rituals"),
+            await outsider.get(f"{DAILY}/calendar.ics"),
+            await outsider.request("PUT", DAILY, json=RITUAL),
+            await outsider.delete(DAILY),
         ):
             assert response.status_code == 409 and error_code(response) == "not_paired"
-    for method, path in [("GET", "/api/ritual"), ("PUT", "/api/ritual"), ("DELETE", "/api/ritual")]:
+    for method, path in [("GET", "/api/rituals"), ("PUT", DAILY), ("DELETE", DAILY)]:
         assert (await c.signed_out.request(method, path, json=RITUAL if method == "PUT" else None)).status_code == 401
-    assert (await c.signed_out.get("/api/ritual/calendar.ics")).status_code == 401
-    assert (await c.sam.get("/api/ritual")).json()["ritual"] is not None  # the outsiders changed nothing
+    assert (await c.signed_out.get(f"{DAILY}/calendar.ics")).status_code == 401
+    assert (await c.sam.get("/api/rituals")).json()["rituals"] != []  # the outsiders changed nothing
 
 
 async def test_kit_words_reach_no_other_persons_answer_or_a_log(
@@ -96,7 +97,7 @@ async def test_kit_words_reach_no_other_persons_answer_or_a_log(
         (c.sam, "/api/me/export"),
         (c.sam, "/api/couple"),
         (c.sam, "/api/kit"),
-        (c.sam, "/api/ritual"),
+        (c.sam, "/api/rituals"),
         (c.facilitator, "/api/me/export"),
         (c.facilitator, "/api/facilitator/couples"),
         (c.stranger, "/api/kit"),

@@ -13,6 +13,7 @@ import pytest
 import recurring_ical_events
 from litestar.testing import AsyncTestClient
 
+from exercises.between_sessions import MAX_RITUALS
 from rooms.catalogue import builtin_catalogue
 from server.app import create_app
 from server.between.schedule import next_occurrence, parse_time
@@ -31,37 +32,79 @@ async def couple(new_browser: Callable[[], Any]) -> tuple[Browser, Browser]:
     return alex, sam
 
 
-RITUAL = {"plan_id": "daily", "days": ["TH", "MO"], "time": "20:30", "timezone": "Europe/Paris"}
+RITUAL = {"days": ["TH", "MO"], "time": "20:30", "timezone": "Europe/Paris"}
+DAILY = "/api/rituals/daily"
+WEEKLY = "/api/rituals/weekly_meeting"
 
 
-async def test_either_partner_sets_the_ritual_and_both_see_it(new_browser: Callable[[], Any]) -> None:
+async def test_either_partner_sets_a_ritual_and_both_see_it(new_browser: Callable[[], Any]) -> None:
     alex, sam = await couple(new_browser)
-    assert (await alex.get("/api/ritual")).json() == {"ritual": None}
-    response = await alex.request("PUT", "/api/ritual", json=RITUAL)
+    assert (await alex.get("/api/rituals")).json() == {"rituals": [], "max_rituals": MAX_RITUALS}
+    response = await alex.request("PUT", DAILY, json=RITUAL)
     assert response.status_code == 200, response.text
     ritual = response.json()
     assert ritual["days"] == ["MO", "TH"]  # week order
     assert ritual["plan_title"] == "Daily" and ritual["set_by_me"] is True
     assert ritual["minutes"] == builtin_catalogue().plans["daily"].estimated_minutes
-    seen = (await sam.get("/api/ritual")).json()["ritual"]
+    assert ritual["calendar_path"] == "/api/rituals/daily/calendar.ics"
+    assert ritual["start_path"] == "/home?plan=daily"
+    (seen,) = (await sam.get("/api/rituals")).json()["rituals"]
     assert seen["id"] == ritual["id"] and seen["set_by_me"] is False and seen["set_by_name"] == "Alex"
-    changed = (
-        await sam.request("PUT", "/api/ritual", json={**RITUAL, "plan_id": "weekly_meeting", "days": ["SU"]})
-    ).json()
-    assert changed["id"] == ritual["id"] and changed["plan_title"] == "Weekly meeting"
-    assert (await alex.get("/api/ritual")).json()["ritual"]["set_by_name"] == "Sam"
-    assert (await alex.delete("/api/ritual")).status_code == 204
-    assert (await sam.get("/api/ritual")).json() == {"ritual": None}
+    changed = (await sam.request("PUT", DAILY, json={**RITUAL, "days": ["SU"]})).json()
+    assert changed["id"] == ritual["id"] and changed["days"] == ["SU"]
+    assert (await alex.get("/api/rituals")).json()["rituals"][0]["set_by_name"] == "Sam"
+    assert (await alex.delete(DAILY)).status_code == 204
+    assert (await sam.get("/api/rituals")).json()["rituals"] == []
+    gone = await sam.delete(DAILY)
+    assert gone.status_code == 404 and error_code(gone) == "no_ritual"
+
+
+async def test_a_couple_keeps_the_daily_practice_and_the_weekly_meeting_side_by_side(
+    new_browser: Callable[[], Any],
+) -> None:
+    alex, sam = await couple(new_browser)
+    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    daily = (await alex.request("PUT", DAILY, json={**RITUAL, "days": every_day})).json()
+    weekly = (await sam.request("PUT", WEEKLY, json={**RITUAL, "days": ["SU"], "time": "18:00"})).json()
+    assert daily["id"] != weekly["id"]
+    listed = (await alex.get("/api/rituals")).json()["rituals"]
+    assert {r["plan_id"] for r in listed} == {"daily", "weekly_meeting"}
+    assert [r["next_at"] for r in listed] == sorted(r["next_at"] for r in listed)  # soonest first
+    uids = set()
+    for plan_id in ("daily", "weekly_meeting"):
+        raw = (await sam.get(f"/api/rituals/{plan_id}/calendar.ics")).content
+        (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+        uids.add(str(event["UID"]))
+        assert str(event["URL"]) == f"http://testserver.local/home?plan={plan_id}"
+    assert len(uids) == 2  # each its own event in a calendar app
+    # Removing one leaves the other.
+    assert (await sam.delete(DAILY)).status_code == 204
+    assert [r["plan_id"] for r in (await alex.get("/api/rituals")).json()["rituals"]] == ["weekly_meeting"]
+
+
+async def test_a_couple_keeps_a_few_rituals(new_browser: Callable[[], Any]) -> None:
+    alex, _ = await couple(new_browser)
+    plans = sorted(builtin_catalogue().plans)
+    assert len(plans) > MAX_RITUALS, "the bound is only reachable with more plans than it"
+    for plan_id in plans[:MAX_RITUALS]:
+        assert (await alex.request("PUT", f"/api/rituals/{plan_id}", json=RITUAL)).status_code == 200
+    full = await alex.request("PUT", f"/api/rituals/{plans[MAX_RITUALS]}", json=RITUAL)
+    assert full.status_code == 409 and error_code(full) == "rituals_full"
+    # Changing one that is kept is still fine.
+    assert (await alex.request("PUT", f"/api/rituals/{plans[0]}", json={**RITUAL, "time": "07:00"})).status_code == 200
 
 
 @pytest.mark.parametrize(
     ("change", "code"),
     [
-        ({"plan_id": "marathon"}, "unknown_plan"),
         ({"timezone": "Mars/Olympus"}, "unknown_timezone"),
         ({"timezone": "../../etc/passwd"}, "unknown_timezone"),
         ({"time": "25:00"}, "invalid_request"),
         ({"time": "8pm"}, "invalid_request"),
+        ({"time": "\u0662\u0660:\u0663\u0660"}, "invalid_request"),  # Arabic-Indic 20:30
+        ({"time": "\uff12\uff10:30"}, "invalid_request"),  # full-width digits
+        ({"timezone": "localtime"}, "unknown_timezone"),  # the server's own zone, not a place
+        ({"timezone": "Factory"}, "unknown_timezone"),
         ({"days": []}, "invalid_request"),
         ({"days": ["MO", "MO"]}, "invalid_request"),
         ({"days": ["Monday"]}, "invalid_request"),
@@ -70,26 +113,33 @@ async def test_either_partner_sets_the_ritual_and_both_see_it(new_browser: Calla
 )
 async def test_bad_rituals_are_plain_400s(new_browser: Callable[[], Any], change: dict[str, Any], code: str) -> None:
     alex, _ = await couple(new_browser)
-    response = await alex.request("PUT", "/api/ritual", json={**RITUAL, **change})
+    response = await alex.request("PUT", DAILY, json={**RITUAL, **change})
     assert response.status_code == 400 and error_code(response) == code
+
+
+async def test_an_unknown_plan_is_a_plain_400(new_browser: Callable[[], Any]) -> None:
+    alex, _ = await couple(new_browser)
+    for plan_id in ("marathon", "x" * 500, "%00"):
+        response = await alex.request("PUT", f"/api/rituals/{plan_id}", json=RITUAL)
+        assert response.status_code == 400 and error_code(response) == "unknown_plan"
 
 
 async def test_a_ritual_needs_a_couple(browser: Browser) -> None:
     await browser.sign_up()
-    for response in (await browser.get("/api/ritual"), await browser.request("PUT", "/api/ritual", json=RITUAL)):
+    for response in (await browser.get("/api/rituals"), await browser.request("PUT", DAILY, json=RITUAL)):
         assert response.status_code == 409 and error_code(response) == "not_paired"
 
 
 async def test_a_couple_that_ends_takes_its_ritual_with_it(new_browser: Callable[[], Any]) -> None:
     alex, sam = await couple(new_browser)
-    await alex.request("PUT", "/api/ritual", json=RITUAL)
+    await alex.request("PUT", DAILY, json=RITUAL)
     assert (await sam.delete("/api/couple")).status_code == 204
-    assert error_code(await alex.get("/api/ritual")) == "not_paired"
+    assert error_code(await alex.get("/api/rituals")) == "not_paired"
     code = (await alex.post("/api/invites")).json()["code"]
     kim = await new_browser()
     await kim.sign_up(display_name="Kim")
     await kim.post(f"/api/invites/{code}/accept")
-    assert (await kim.get("/api/ritual")).json() == {"ritual": None}  # a new couple starts afresh
+    assert (await kim.get("/api/rituals")).json()["rituals"] == []  # a new couple starts afresh
 
 
 def test_the_next_time_keeps_the_local_clock_across_a_dst_change() -> None:
@@ -104,7 +154,7 @@ def test_the_next_time_keeps_the_local_clock_across_a_dst_change() -> None:
 async def test_the_next_time_is_in_the_ritual(new_browser: Callable[[], Any]) -> None:
     alex, _ = await couple(new_browser)
     every_day = {**RITUAL, "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]}
-    ritual = (await alex.request("PUT", "/api/ritual", json=every_day)).json()
+    ritual = (await alex.request("PUT", DAILY, json=every_day)).json()
     next_at = datetime.fromisoformat(ritual["next_at"])
     local = next_at.astimezone(PARIS)
     assert local.strftime("%H:%M") == "20:30"
@@ -118,11 +168,11 @@ def occurrences(ics: bytes, start: date, days: int) -> list[datetime]:
 
 async def test_the_calendar_file_repeats_weekly_at_the_local_time_across_dst(new_browser: Callable[[], Any]) -> None:
     alex, sam = await couple(new_browser)
-    await alex.request("PUT", "/api/ritual", json={**RITUAL, "days": ["SA", "SU"]})
-    response = await sam.get("/api/ritual/calendar.ics")
+    await alex.request("PUT", DAILY, json={**RITUAL, "days": ["SA", "SU"]})
+    response = await sam.get(f"{DAILY}/calendar.ics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
-    assert "attachment" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == 'attachment; filename="duologue-daily.ics"'
     assert response.headers["cache-control"] == "no-store"
     raw = response.content
     assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))  # CRLF, folded lines
@@ -134,8 +184,8 @@ async def test_the_calendar_file_repeats_weekly_at_the_local_time_across_dst(new
     assert event["DTSTAMP"].dt.tzinfo is not None
     assert event["RRULE"]["FREQ"] == ["WEEKLY"] and event["RRULE"]["BYDAY"] == ["SA", "SU"]
     assert event["DURATION"].dt == timedelta(minutes=builtin_catalogue().plans["daily"].estimated_minutes)
-    assert str(event["URL"]) == "http://testserver.local/home"
-    assert "http://testserver.local/home" in str(event["DESCRIPTION"])
+    assert str(event["URL"]) == "http://testserver.local/home?plan=daily"  # starts that plan
+    assert "http://testserver.local/home?plan=daily" in str(event["DESCRIPTION"])
     # Expanded as a calendar app would: every Saturday and Sunday at 20:30 in Paris, before and after
     # the clocks go back (UTC+2, then UTC+1), over a year from now.
     year = datetime.now(PARIS).year
@@ -149,11 +199,11 @@ async def test_the_calendar_file_repeats_weekly_at_the_local_time_across_dst(new
 
 async def test_the_calendar_keeps_its_uid_and_counts_changes(new_browser: Callable[[], Any]) -> None:
     alex, sam = await couple(new_browser)
-    await alex.request("PUT", "/api/ritual", json=RITUAL)
-    first = icalendar.Calendar.from_ical((await alex.get("/api/ritual/calendar.ics")).content).walk("VEVENT")[0]
-    again = icalendar.Calendar.from_ical((await sam.get("/api/ritual/calendar.ics")).content).walk("VEVENT")[0]
-    await sam.request("PUT", "/api/ritual", json={**RITUAL, "time": "07:15"})
-    changed = icalendar.Calendar.from_ical((await alex.get("/api/ritual/calendar.ics")).content).walk("VEVENT")[0]
+    await alex.request("PUT", DAILY, json=RITUAL)
+    first = icalendar.Calendar.from_ical((await alex.get(f"{DAILY}/calendar.ics")).content).walk("VEVENT")[0]
+    again = icalendar.Calendar.from_ical((await sam.get(f"{DAILY}/calendar.ics")).content).walk("VEVENT")[0]
+    await sam.request("PUT", DAILY, json={**RITUAL, "time": "07:15"})
+    changed = icalendar.Calendar.from_ical((await alex.get(f"{DAILY}/calendar.ics")).content).walk("VEVENT")[0]
     assert first["UID"] == again["UID"] == changed["UID"]
     assert int(changed["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
     assert changed["DTSTART"].dt.strftime("%H:%M") == "07:15"
@@ -167,12 +217,12 @@ async def test_the_calendar_link_uses_the_public_address(settings: Settings) -> 
         await sam.sign_up(display_name="Sam")
         code = (await alex.post("/api/invites")).json()["code"]
         await sam.post(f"/api/invites/{code}/accept")
-        await alex.request("PUT", "/api/ritual", json=RITUAL)
-        event = icalendar.Calendar.from_ical((await sam.get("/api/ritual/calendar.ics")).content).walk("VEVENT")[0]
-        assert str(event["URL"]) == "https://duologue.example/home"
+        await alex.request("PUT", DAILY, json=RITUAL)
+        event = icalendar.Calendar.from_ical((await sam.get(f"{DAILY}/calendar.ics")).content).walk("VEVENT")[0]
+        assert str(event["URL"]) == "https://duologue.example/home?plan=daily"
 
 
 async def test_no_calendar_without_a_ritual(new_browser: Callable[[], Any]) -> None:
     alex, _ = await couple(new_browser)
-    response = await alex.get("/api/ritual/calendar.ics")
+    response = await alex.get(f"{DAILY}/calendar.ics")
     assert response.status_code == 404 and error_code(response) == "no_ritual"

@@ -59,7 +59,7 @@ function render() {
     const match = path.match(pattern);
     if (!match) continue;
     if (needsSignIn && !app.me) {
-      sessionStorage.setItem("duologue.next", path);
+      sessionStorage.setItem("duologue.next", path + location.search); // e.g. a calendar link's ?plan=
       navigate("/signin", { replace: true });
       return;
     }

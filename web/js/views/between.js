@@ -2,7 +2,7 @@
 // (their kit, breathing, grounding, journal, noticing) and what the couple shares (their rhythm).
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { calendarLink, nextLine } from "./ritual.js";
+import { calendarLink, soonestLine } from "./ritual.js";
 import { runSolo } from "./solo.js";
 
 export async function showBetween(app) {
@@ -23,8 +23,8 @@ export async function showBetween(app) {
       h("h2", { id: "together-heading" }, "Together"),
       h("ul", { class: "hub" }, link("/rhythm", "Your rhythm", "A regular time to practise together, in both your calendars.")),
       rhythm));
-  const state = await api("GET", "/api/ritual").catch(() => null);
-  if (state?.ritual) rhythm.replaceChildren(h("p", {}, nextLine(state.ritual)), calendarLink(state.ritual));
+  const state = await api("GET", "/api/rituals").catch(() => null);
+  if (state?.rituals?.length) rhythm.replaceChildren(h("p", {}, soonestLine(state.rituals)), calendarLink(state.rituals[0]));
 }
 
 /** /breathe and /grounding: one solo practice on its own page. */

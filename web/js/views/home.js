@@ -3,7 +3,7 @@ import { navigate } from "../app.js";
 import { copyText, field, formatDate, h, mount } from "../dom.js";
 import { renderFacilitators, therapistCard } from "./facilitator_links.js";
 import { tzQuery } from "./progress.js";
-import { nextLine } from "./ritual.js";
+import { soonestLine } from "./ritual.js";
 
 const POLL_MS = 4000;
 
@@ -83,16 +83,17 @@ async function renderSelfCheckCard(area) {
     problem));
 }
 
-/** The couple's next ritual, or a gentle invitation to choose one. */
+/** The couple's soonest ritual (and how many others), or a gentle invitation to choose one. */
 async function renderRhythm(area, couple) {
   area.hidden = !couple?.partner;
   if (area.hidden) return;
-  const state = await api("GET", "/api/ritual").catch(() => null);
-  const ritual = state?.ritual;
+  const state = await api("GET", "/api/rituals").catch(() => null);
+  const rituals = state?.rituals?.length ? state.rituals : null; // soonest first
   area.replaceChildren(h("h2", { id: "rhythm-heading" }, "Your rhythm"),
-    ritual ? h("p", { "data-testid": "home-next" }, nextLine(ritual))
+    rituals ? h("p", { "data-testid": "home-next" }, soonestLine(rituals))
       : h("p", { class: "hint" }, "A regular time makes practice easier. Choose one together whenever you like."),
-    h("p", {}, h("a", { href: "/rhythm", "data-link": true }, ritual ? "Change it, or add it to your calendar" : "Set your rhythm")));
+    h("p", {}, h("a", { href: "/rhythm", "data-link": true }, !rituals ? "Set your rhythm"
+      : rituals.length > 1 ? "Change them, or add them to your calendar" : "Change it, add another, or add it to your calendar")));
 }
 
 function renderPartner(area, couple, refresh) {
@@ -168,11 +169,14 @@ async function renderPractice(area, couple, sessions) {
     return;
   }
   const plans = await api("GET", "/api/plans").catch(() => []);
+  // A ritual's calendar link (/home?plan=…) opens with its plan chosen.
+  const asked = new URLSearchParams(location.search).get("plan");
+  const wanted = plans.some((p) => p.id === asked) ? asked : null;
   const form = h("form", { class: "card" },
     h("fieldset", {},
       h("legend", {}, "Choose a plan"),
       plans.map((plan, index) => h("label", { class: "plan-option" },
-        h("input", { type: "radio", name: "plan", value: plan.id, checked: index === 0 }),
+        h("input", { type: "radio", name: "plan", value: plan.id, checked: wanted ? plan.id === wanted : index === 0 }),
         " ", h("strong", {}, plan.title), ` · up to ${plan.estimated_minutes} minutes`, // issue 11: an honest ceiling
         h("span", { class: "hint", style: "display:block" }, plan.description)))),
     h("fieldset", {},
@@ -194,6 +198,7 @@ async function renderPractice(area, couple, sessions) {
     }
   });
   area.append(form);
+  if (wanted) form.querySelector('input[name="plan"]:checked').scrollIntoView({ block: "center" });
 }
 
 function renderHistory(area, sessions) {

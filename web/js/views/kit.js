@@ -11,12 +11,27 @@ export async function showKit(app) {
   const addArea = h("section", { "aria-labelledby": "add-heading" });
   const practiceArea = h("section", { "aria-labelledby": "calm-heading" });
   const logArea = h("section", { "aria-labelledby": "log-heading" });
+  // A change that did not go through says so (and the list stays as it was), never silently.
+  const problem = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "kit-problem" });
   mount(h("h1", {}, "Your calming kit"),
     h("p", {}, "What helps you calm down when feelings run high, kept close for when you need it. Only you see this."),
-    listArea, practiceArea, addArea, logArea,
+    listArea, problem, practiceArea, addArea, logArea,
     h("p", {}, h("a", { href: "/between", "data-link": true }, "Back to Between sessions")));
   const stopPractice = await renderPractices(practiceArea, { onLogged: () => renderLog(logArea) });
   app.leave = () => stopPractice();
+
+  /** Run one change; true when it went through, otherwise the alert line says what went wrong. */
+  async function attempt(call) {
+    try {
+      await call();
+      problem.hidden = true;
+      return true;
+    } catch (error) {
+      problem.textContent = `That didn't go through: ${error.message} Please try again.`;
+      problem.hidden = false;
+      return false;
+    }
+  }
 
   async function refresh(focusSelector) {
     let kit;
@@ -37,10 +52,9 @@ export async function showKit(app) {
     const move = async (index, by) => {
       const order = [...ids];
       [order[index], order[index + by]] = [order[index + by], order[index]];
-      await api("PUT", "/api/kit/order", { ids: order }).catch(() => {});
-      await refresh(`[data-kit-move="${order[index + by]}:${by}"]`);
+      if (await attempt(() => api("PUT", "/api/kit/order", { ids: order }))) await refresh(`[data-kit-move="${order[index + by]}:${by}"]`);
     };
-    listArea.replaceChildren(h("h2", { id: "kit-heading" }, "What helps me"),
+    listArea.replaceChildren(h("h2", { id: "kit-heading", tabindex: "-1" }, "What helps me"), // focused after a removal
       kit.items.length
         ? h("ol", { class: "kit-list", "data-testid": "kit-list" }, kit.items.map((item, index) => h("li", {},
           h("span", { class: "kit-text" }, item.text),
@@ -50,8 +64,7 @@ export async function showKit(app) {
             h("button", { type: "button", class: "small secondary", "aria-label": `Move down: ${item.text}`, disabled: index === kit.items.length - 1,
               "data-kit-move": `${item.id}:1`, onclick: () => move(index, 1) }, "↓"),
             h("button", { type: "button", class: "small quiet", "aria-label": `Remove: ${item.text}`, onclick: async () => {
-              await api("DELETE", `/api/kit/${item.id}`).catch(() => {});
-              await refresh("#kit-heading");
+              if (await attempt(() => api("DELETE", `/api/kit/${item.id}`))) await refresh("#kit-heading");
             } }, "Remove")))))
         : h("p", { class: "hint" }, "Nothing here yet. Start with a suggestion below, or add your own words."),
       status);
@@ -79,13 +92,12 @@ export async function showKit(app) {
       }
     });
     const offered = kit.suggestions.filter((s) => !inKit.has(s.id));
-    addArea.replaceChildren(h("h2", { id: "add-heading" }, "Add to your kit"),
+    addArea.replaceChildren(h("h2", { id: "add-heading", tabindex: "-1" }, "Add to your kit"), // focused after an addition
       full ? h("p", { class: "hint" }, `Your kit holds ${kit.max_items} things. Remove one to make room for another.`) : null,
       offered.length ? h("p", {}, "Ideas others find helpful. One tap adds one:") : null,
       h("ul", { class: "suggestions" }, offered.map((s) => h("li", {},
         h("button", { type: "button", class: "secondary small", disabled: full, "aria-label": `Add: ${s.text}`, onclick: async () => {
-          await api("POST", "/api/kit", { suggestion_id: s.id }).catch(() => {});
-          await refresh("#add-heading");
+          if (await attempt(() => api("POST", "/api/kit", { suggestion_id: s.id }))) await refresh("#add-heading");
         } }, `+ ${s.text}`)))),
       h("div", { class: "card" }, form));
   }
@@ -118,13 +130,15 @@ async function renderLog(area) {
       : h("p", { class: "hint" }, "When you finish a breathing or grounding practice, it's noted here, just for you."));
 }
 
-/** The kit as a panel inside the live session, while I take space: my list, and the practices in place. */
-export async function fillSpaceKit(panel) {
+/** The kit as a panel inside the live session, during a pause (my space, my partner's, or one moment):
+ * my list, and the practices in place. */
+export async function fillSpaceKit(panel, { waiting = false } = {}) {
   const list = h("div", {});
   const practices = h("div", {});
   panel.replaceChildren(
-    h("h2", { id: "space-kit-heading", tabindex: "-1" }, "While you take space"),
-    h("p", {}, "The session stays paused and connected. Come back to it whenever you're ready."),
+    h("h2", { id: "space-kit-heading", tabindex: "-1" }, waiting ? "While you wait" : "While you take space"),
+    h("p", {}, waiting ? "The session stays paused and connected. A calm moment for you too, if it helps."
+      : "The session stays paused and connected. Come back to it whenever you're ready."),
     list, practices,
     h("p", {}, h("a", { href: "/kit", target: "_blank", rel: "noopener" }, "Open your whole kit in a new tab")));
   const kit = await api("GET", "/api/kit").catch(() => null);

@@ -35,21 +35,27 @@ export function nextLine(ritual) {
 }
 
 export function calendarLink(ritual, label = "Add to my calendar (.ics file)") {
-  return h("a", { class: "button secondary", href: ritual.calendar_path, download: "duologue-ritual.ics", "data-testid": "ritual-ics" }, label);
+  return h("a", { class: "button secondary", href: ritual.calendar_path, download: `duologue-${ritual.plan_id}.ics`, "data-testid": "ritual-ics" }, label);
+}
+
+/** The soonest ritual's line, and how many others there are (the list comes soonest first). */
+export function soonestLine(rituals) {
+  const others = rituals.length - 1;
+  return nextLine(rituals[0]) + (others > 0 ? ` (and ${others} other ritual${others === 1 ? "" : "s"})` : "");
 }
 
 export async function showRhythm(app) {
   const current = h("section", { "aria-labelledby": "current-heading" });
   const formArea = h("section", { "aria-labelledby": "set-heading" });
   mount(h("h1", {}, "Your rhythm"),
-    h("p", {}, "A regular time for the two of you to practise, so it doesn't depend on remembering. " +
-      "Either of you can set it or change it, and you both see it."),
+    h("p", {}, "Regular times for the two of you to practise, so it doesn't depend on remembering: for example the daily practice " +
+      "in the evening and the weekly meeting on Sundays. Either of you can set them or change them, and you both see them."),
     current, formArea,
     h("p", {}, h("a", { href: "/between", "data-link": true }, "Back to Between sessions")));
 
   let state;
   try {
-    state = await api("GET", "/api/ritual");
+    state = await api("GET", "/api/rituals");
   } catch (error) {
     current.replaceChildren(h("h2", { id: "current-heading" }, "Not yet"),
       h("p", {}, error.code === "not_paired" ? "A rhythm is for the two of you. Once you're paired with your partner, you can set one here." : error.message),
@@ -57,38 +63,62 @@ export async function showRhythm(app) {
     return;
   }
   const plans = await api("GET", "/api/plans").catch(() => []);
-  render(state.ritual);
+  render(null, false);
 
-  function render(ritual, focus) {
-    current.replaceChildren(h("h2", { id: "current-heading", tabindex: "-1" }, "Your ritual"),
-      ritual
-        ? h("div", { class: "card stack", "data-testid": "ritual-current" },
-          h("p", {}, h("strong", {}, ritual.plan_title), `, ${daysText(ritual.days)} at ${ritual.time}`,
-            h("span", { class: "hint" }, ` · ${ritual.timezone.replace(/_/g, " ")}`)),
-          h("p", { "data-testid": "ritual-next" }, nextLine(ritual)),
-          h("p", { class: "hint" }, ritual.set_by_me ? "You set this. Your partner sees it too." : `${ritual.set_by_name} set this. You can change it too.`),
-          h("div", { class: "row" }, calendarLink(ritual),
-            h("button", { type: "button", class: "quiet", onclick: async () => {
-              await api("DELETE", "/api/ritual").catch(() => {});
-              render(null, true);
-            } }, "Remove the ritual")),
-          h("p", { class: "hint" }, "The file works with most calendar apps. If you change the ritual, download it again and your calendar updates the same event."))
-        : h("p", { class: "hint" }, "No ritual yet. Choose one below: for example the daily practice in the evening, or the weekly meeting on Sundays."));
-    renderForm(ritual);
-    if (focus) current.querySelector("h2").focus();
+  async function reload(editing, focus) {
+    state = await api("GET", "/api/rituals");
+    render(editing, focus);
   }
 
-  function renderForm(ritual) {
+  function render(editing, focus) {
+    const { rituals, max_rituals: max } = state;
+    const problem = h("p", { class: "form-error", role: "alert", hidden: true });
+    current.replaceChildren(h("h2", { id: "current-heading", tabindex: "-1" }, rituals.length > 1 ? "Your rituals" : "Your ritual"),
+      rituals.length
+        ? h("ul", { class: "summary-list stack", "data-testid": "ritual-list" }, rituals.map((ritual) =>
+          h("li", { class: "card stack", "data-testid": "ritual-current" },
+            h("p", {}, h("strong", {}, ritual.plan_title), `, ${daysText(ritual.days)} at ${ritual.time}`,
+              h("span", { class: "hint" }, ` · ${ritual.timezone.replace(/_/g, " ")}`)),
+            h("p", { "data-testid": "ritual-next" }, nextLine(ritual)),
+            h("p", { class: "hint" }, ritual.set_by_me ? "You set this. Your partner sees it too." : `${ritual.set_by_name} set this. You can change it too.`),
+            h("div", { class: "row" }, calendarLink(ritual),
+              h("button", { type: "button", class: "secondary", onclick: () => render(ritual, "form") }, `Change ${ritual.plan_title}`),
+              h("button", { type: "button", class: "quiet", onclick: async () => {
+                try {
+                  await api("DELETE", `/api/rituals/${encodeURIComponent(ritual.plan_id)}`);
+                  await reload(null, "list");
+                } catch (error) {
+                  problem.textContent = error.message;
+                  problem.hidden = false;
+                }
+              } }, `Remove ${ritual.plan_title}`)))))
+        : h("p", { class: "hint" }, "No ritual yet. Choose one below: for example the daily practice in the evening, or the weekly meeting on Sundays."),
+      problem,
+      rituals.length ? h("p", { class: "hint" }, "Each file works with most calendar apps. If you change a ritual, download its file again and your calendar updates the same event.") : "");
+    renderForm(editing, rituals, max);
+    if (focus === "list") current.querySelector("h2").focus();
+    if (focus === "form") formArea.querySelector("h2").focus();
+  }
+
+  function renderForm(ritual, rituals, max) {
+    const taken = new Set(rituals.map((r) => r.plan_id));
+    const choices = ritual ? plans.filter((p) => p.id === ritual.plan_id) : plans.filter((p) => !taken.has(p.id));
+    if (!ritual && (rituals.length >= max || !choices.length)) {
+      formArea.replaceChildren(h("h2", { id: "set-heading", tabindex: "-1" }, "Add another"),
+        h("p", { class: "hint" }, `You two keep up to ${Math.min(max, plans.length || max)} rituals. To add another, remove one first.`));
+      return;
+    }
     const here = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
     const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [here];
     const chosenZone = ritual?.timezone || here;
     if (!zones.includes(chosenZone)) zones.unshift(chosenZone);
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
+    const preferred = choices.some((p) => p.id === "daily") ? "daily" : choices[0]?.id;
     const form = h("form", { class: "card stack", "data-testid": "ritual-form" },
       h("div", { class: "field" },
         h("label", { for: "ritual-plan" }, "Which practice"),
-        h("select", { id: "ritual-plan", name: "plan_id" }, plans.map((p) =>
-          h("option", { value: p.id, selected: (ritual?.plan_id || "daily") === p.id }, `${p.title} (up to ${p.estimated_minutes} minutes)`)))),
+        h("select", { id: "ritual-plan", name: "plan_id", disabled: Boolean(ritual) }, choices.map((p) =>
+          h("option", { value: p.id, selected: (ritual?.plan_id || preferred) === p.id }, `${p.title} (up to ${p.estimated_minutes} minutes)`)))),
       h("fieldset", {}, h("legend", {}, "Which days"),
         h("div", { class: "days" }, DAYS.map(([code, name]) => h("label", { class: "choice" },
           h("input", { type: "checkbox", name: "days", value: code, checked: ritual ? ritual.days.includes(code) : true }), name)))),
@@ -101,7 +131,9 @@ export async function showRhythm(app) {
         h("select", { id: "ritual-zone", name: "timezone", "aria-describedby": "ritual-zone-hint" },
           zones.map((z) => h("option", { value: z, selected: z === chosenZone }, z.replace(/_/g, " "))))),
       error,
-      h("button", { type: "submit" }, ritual ? "Save the change" : "Set our ritual"));
+      h("div", { class: "row" },
+        h("button", { type: "submit" }, ritual ? "Save the change" : "Add this ritual"),
+        ritual ? h("button", { type: "button", class: "quiet", onclick: () => render(null, "form") }, "Cancel") : ""));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(form);
@@ -111,14 +143,15 @@ export async function showRhythm(app) {
         error.hidden = false;
         return;
       }
+      const planId = ritual?.plan_id || data.get("plan_id");
       try {
-        const saved = await api("PUT", "/api/ritual", { plan_id: data.get("plan_id"), days, time: data.get("time"), timezone: data.get("timezone") });
-        render(saved, true);
+        await api("PUT", `/api/rituals/${encodeURIComponent(planId)}`, { days, time: data.get("time"), timezone: data.get("timezone") });
+        await reload(null, "list");
       } catch (problem) {
         error.textContent = problem.message;
         error.hidden = false;
       }
     });
-    formArea.replaceChildren(h("h2", { id: "set-heading" }, ritual ? "Change it" : "Set a ritual"), form);
+    formArea.replaceChildren(h("h2", { id: "set-heading", tabindex: "-1" }, ritual ? `Change ${ritual.plan_title}` : (rituals.length ? "Add another" : "Set a ritual")), form);
   }
 }

@@ -93,9 +93,18 @@ export async function showSession(app, sessionId) {
   const ticker = setInterval(tick, 250);
   app.leave = () => { clearInterval(ticker); stopGuide?.(); stopSpaceKit?.(); live.close(); };
 
+  /** Whether I am the one taking space (or asked for the moment): the kit's words follow who is waiting. */
+  function iAmAway() {
+    return model.pauses.some((p) => (p.kind === "space" || p.kind === "moment") && p.who === me);
+  }
+
+  function kitLabel() {
+    return iAmAway() ? "While you take space: your calming kit" : "While you wait: your calming kit";
+  }
+
   async function toggleSpaceKit(open = spaceKit.hidden) {
     spaceKitButton.setAttribute("aria-expanded", String(open));
-    spaceKitButton.textContent = open ? "Close your calming kit" : "While you take space: your calming kit";
+    spaceKitButton.textContent = open ? "Close your calming kit" : kitLabel();
     if (!open) {
       stopSpaceKit?.();
       stopSpaceKit = null;
@@ -104,7 +113,7 @@ export async function showSession(app, sessionId) {
       return;
     }
     spaceKit.hidden = false;
-    stopSpaceKit = await fillSpaceKit(spaceKit);
+    stopSpaceKit = await fillSpaceKit(spaceKit, { waiting: !iAmAway() });
     spaceKit.querySelector("h2")?.focus();
   }
 
@@ -343,12 +352,19 @@ export async function showSession(app, sessionId) {
     }
     for (const moment of model.pauses.filter((p) => p.kind === "moment")) parts.push(momentNotice(moment, me, nameOf, act)); // issue 11
     if (held) parts.push(h("p", {}, `${facilitatorName}, your facilitator, has paused the session for a moment. The clock has stopped; nothing is lost.`));
-    if (!(space && space.who === me) && !spaceKit.hidden) toggleSpaceKit(false); // my space is over
+    // The kit is one tap away in a space break or a "one moment" pause, for whoever takes it and whoever waits.
+    const kitOffered = Boolean(space) || model.pauses.some((p) => p.kind === "moment");
+    if (!kitOffered && !spaceKit.hidden) toggleSpaceKit(false); // no pause any more
     const key = JSON.stringify([space, away, held, model.pauses.filter((p) => p.kind === "moment")]);
     if (pauseArea.dataset.key === key) return; // keep focus on a button that did not change
     pauseArea.dataset.key = key;
-    pauseArea.replaceChildren(parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "");
-    pauseArea.querySelector(".space-row")?.append(spaceKitButton); // one button, moved here only once the banner is new
+    const banner = parts.length ? h("div", { class: "pause-banner", role: "region", "aria-label": "Session paused" }, h("h2", {}, "Paused"), parts) : "";
+    pauseArea.replaceChildren(banner);
+    if (kitOffered && banner) { // one button, moved here only once the banner is new
+      const row = banner.querySelector(".space-row") || banner.appendChild(h("div", { class: "row space-row" }));
+      if (spaceKit.hidden) spaceKitButton.textContent = kitLabel();
+      row.append(spaceKitButton);
+    }
   }
 
   function updatePausedState() {

@@ -45,9 +45,10 @@ export async function runSolo(container, kind, { onClose = () => {}, headingLeve
     let line;
     try {
       await api("POST", "/api/solo/complete", { token: started.token });
-      line = "Well done. This practice is noted in your own log; only you see it.";
-    } catch (error) {
-      line = error.code === "already_logged" ? "Well done." : `Well done. ${error.message}`;
+      line = "That's done — it's in your own log; only you see it.";
+    } catch (error) { // no grade either way: not noting a practice never reads as "you didn't do it"
+      line = error.code === "already_logged" ? "That's done — it's in your own log already."
+        : error.code === "not_yet" ? error.message : `That's done. ${error.message}`;
     }
     area.replaceChildren(h("p", { role: "status", "data-testid": "solo-done" }, line));
     endButton.focus();
