@@ -4,7 +4,6 @@ couple's rhythm on home and in a calendar file, and the kit one tap away while t
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,13 +15,12 @@ import pytest
 from playwright.async_api import expect
 
 from server.live.client import Account
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, keep_for_readme
 from tests.e2e.live_helpers import paired_couple
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -72,12 +70,6 @@ async def tab_to(page: Any, target: Any, presses: int = 80) -> None:
             return
         await page.keyboard.press("Tab")
     raise AssertionError("Tab never reached the element")
-
-
-async def keep_screenshot(page: Any, name: str) -> None:
-    path = await screenshot(page, name, full_page=False)
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS / f"{name}.png")
 
 
 async def test_the_kit_by_keyboard_with_the_solo_breathing_on_a_phone(phone: Any, web_server: Any) -> None:
@@ -138,7 +130,7 @@ async def test_the_kit_by_keyboard_with_the_solo_breathing_on_a_phone(phone: Any
     await expect(guide).to_contain_text("Breathe in", timeout=8_000)
     assert await in_view(page, page.get_by_test_id("solo-breathing"))  # the practice is brought into view whole
     await fits_a_phone(page)
-    await keep_screenshot(page, "kit")
+    await keep_for_readme(page, "kit", full_page=False)
     await page.get_by_role("button", name="Stop here").click()
     await expect(start).to_be_visible()
     assert page.errors == []
@@ -191,7 +183,7 @@ async def test_setting_the_ritual_shows_it_on_home_and_in_a_calendar_file(phone:
     await expect(current).to_contain_text("You set this. Your partner sees it too.")
     await expect(page.get_by_test_id("ritual-next")).to_contain_text("Next: Daily, ")
     await fits_a_phone(page)
-    await keep_screenshot(page, "ritual")
+    await keep_for_readme(page, "ritual", full_page=False)
 
     # Sam sees the same ritual, and who set it.
     (ours,) = (await sam.call("GET", "/api/rituals"))["rituals"]
