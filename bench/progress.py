@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,32 +30,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bench.progress_history import seed_two_years
-from bench.signin_flood import free_port
+from bench.server_process import free_port, start_server
 from rooms.models import SessionMeasures
 
-DUOLOGUE = str(Path(sys.executable).with_name("duologue"))
 PASSWORD = "a long and gentle passphrase"  # noqa: S105  (a throwaway bench account)
-
-
-def start_server(port: int, folder: Path, database_url: str | None) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUOLOGUE_", "DATABASE_URL", "REDIS_URL"))}
-    env["DUOLOGUE_DATA_DIR"] = str(folder / "var")
-    env["DUOLOGUE_LOG_LEVEL"] = "WARNING"
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    log = (folder / "server.log").open("ab")
-    process = subprocess.Popen(  # noqa: S603  (our own console script)
-        [DUOLOGUE, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"the server did not start; see {folder / 'server.log'}")
 
 
 async def empty_postgres(url: str) -> None:
@@ -132,7 +109,9 @@ async def measure(name: str, database_url: str | None, args: argparse.Namespace)
         if database_url:
             await empty_postgres(database_url)
         port = free_port()
-        server = start_server(port, folder, database_url)
+        server = start_server(
+            port, folder, {"DUOLOGUE_LOG_LEVEL": "WARNING"} | ({"DATABASE_URL": database_url} if database_url else {})
+        )
         try:
             sam, alex, lee, ids = await people(f"http://127.0.0.1:{port}")
             url = database_url or f"sqlite+aiosqlite:///{folder / 'var' / 'duologue.db'}"

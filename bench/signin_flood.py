@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,35 +22,15 @@ from pathlib import Path
 
 import httpx
 
-DUOLOGUE = str(Path(sys.executable).with_name("duologue"))
+from bench.server_process import free_port, start_server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, folder: Path, scaled: bool) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUOLOGUE_", "DATABASE_URL", "REDIS_URL"))}
-    env["DUOLOGUE_DATA_DIR"] = str(folder / "var")  # production Argon2: no DUOLOGUE_ARGON2_* here
-    if scaled:
-        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-        env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-        env["DUOLOGUE_REDIS_NAMESPACE"] = f"bench-{uuid.uuid4().hex[:8]}"
-    log = (folder / "server.log").open("ab")
-    process = subprocess.Popen(  # noqa: S603  (our own console script)
-        [DUOLOGUE, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the server did not start")
+def scaled_env() -> dict[str, str]:
+    return {
+        "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DUOLOGUE_REDIS_NAMESPACE": f"bench-{uuid.uuid4().hex[:8]}",
+    }
 
 
 async def signer(url: str, n: int, stop: float, statuses: Counter[int], latencies: list[float]) -> None:
@@ -133,7 +111,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        process = start_server(port, Path(folder), args.scaled)
+        process = start_server(port, Path(folder), scaled_env() if args.scaled else {})
         try:
             asyncio.run(run(f"http://127.0.0.1:{port}", args.clients, args.seconds))
         finally:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "another calm sentence for later"
 
 
-async def tab_to(page: Any, target: Any, presses: int = 60) -> None:
+async def tab_to(page: Any, target: Any, presses: int = 80) -> None:
     """Move focus with Tab alone until it reaches `target`."""
     for _ in range(presses):
         if await target.evaluate("el => el === document.activeElement"):

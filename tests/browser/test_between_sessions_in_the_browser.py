@@ -15,7 +15,9 @@ import pytest
 from playwright.async_api import expect
 
 from server.live.client import Account
-from tests.browser.conftest import axe_violations, keep_for_readme
+from tests.browser.conftest import keep_for_readme
+from tests.browser.test_account_page import fits_a_phone, tab_to
+from tests.browser.test_phone_live_view import in_view
 from tests.e2e.live_helpers import paired_couple
 
 pytestmark = pytest.mark.browser
@@ -45,31 +47,6 @@ async def phone(chromium: Any, web_server: Any) -> AsyncIterator[Callable[..., A
         return page
 
     yield make
-
-
-async def in_view(page: Any, locator: Any) -> bool:
-    box = await locator.bounding_box()
-    size = page.viewport_size
-    return (
-        box is not None
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= size["width"]
-        and box["y"] + box["height"] <= size["height"]
-    )
-
-
-async def fits_a_phone(page: Any) -> None:
-    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert await axe_violations(page) == []
-
-
-async def tab_to(page: Any, target: Any, presses: int = 80) -> None:
-    for _ in range(presses):
-        if await target.evaluate("el => el === document.activeElement"):
-            return
-        await page.keyboard.press("Tab")
-    raise AssertionError("Tab never reached the element")
 
 
 async def test_the_kit_by_keyboard_with_the_solo_breathing_on_a_phone(phone: Any, web_server: Any) -> None:
