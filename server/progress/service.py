@@ -163,17 +163,7 @@ async def set_partner_sharing(db: AsyncSession, user: User, shared: bool) -> dic
     pair = await partner_of(db, user)
     if pair is None:
         raise _no_partner()
-    couple_id = pair[0]
-    row = (
-        await db.exec(
-            select(ProgressPartnerShare).where(
-                ProgressPartnerShare.user_id == user.id, ProgressPartnerShare.couple_id == couple_id
-            )
-        )
-    ).first() or ProgressPartnerShare(user_id=user.id, couple_id=couple_id)
-    row.shared, row.updated_at = shared, utcnow()
-    db.add(row)
-    await db.commit()
+    await _save_choice(db, user, ProgressPartnerShare, {"user_id": user.id, "couple_id": pair[0]}, shared)
     return await sharing(db, user)
 
 
@@ -183,17 +173,34 @@ async def set_facilitator_sharing(
     pair = await partner_of(db, user)
     if pair is None or facilitator_id not in {f.id for f in await linked_facilitators(db, pair[0])}:
         raise ApiError(404, "not_your_facilitator", "That is not a facilitator linked with you and your partner.")
-    row = (
-        await db.exec(
-            select(ProgressFacilitatorShare).where(
-                ProgressFacilitatorShare.user_id == user.id, ProgressFacilitatorShare.facilitator_id == facilitator_id
-            )
-        )
-    ).first() or ProgressFacilitatorShare(user_id=user.id, facilitator_id=facilitator_id)
-    row.shared, row.updated_at = shared, utcnow()
-    db.add(row)
-    await db.commit()
+    await _save_choice(
+        db, user, ProgressFacilitatorShare, {"user_id": user.id, "facilitator_id": facilitator_id}, shared
+    )
     return await sharing(db, user)
+
+
+async def _save_choice(
+    db: AsyncSession,
+    user: User,
+    model: type[ProgressPartnerShare] | type[ProgressFacilitatorShare],
+    key: dict[str, Any],
+    shared: bool,
+) -> None:
+    """Write one sharing choice. Two first choices at once (two taps, two devices) both insert: the loser
+    meets the unique key, rolls back and tries once more, when there is a row to update. A rollback
+    expires every loaded row: `user` is read again so the caller can go on using it."""
+    for attempt in range(2):
+        row = (await db.exec(select(model).filter_by(**key))).first() or model(**key)
+        row.shared, row.updated_at = shared, utcnow()
+        db.add(row)
+        try:
+            await db.commit()
+            return
+        except IntegrityError:
+            await db.rollback()
+            await db.refresh(user)
+            if attempt:
+                raise
 
 
 # ------------------------------------------------------------------------------------------ reading

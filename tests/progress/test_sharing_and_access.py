@@ -3,6 +3,7 @@ them, with another facilitator only, not linked), strangers. Revoking hides at o
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,11 @@ from typing import Any
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.models import Couple, CoupleMember, RecordedScore, SelfCheckRecord, SoloPractice
+from server.db import create_engine, session_factory
+from server.models import Couple, CoupleMember, RecordedScore, SelfCheckRecord, SoloPractice, User
+from server.progress import service
 from server.progress.form import selfcheck_form
+from server.settings import Settings
 from tests.helpers import error_code
 from tests.progress import history
 from tests.progress.cast import SECRET, Cast, daily_run, facilitated_run, link, make_cast, store
@@ -382,3 +386,32 @@ async def test_a_partner_and_a_facilitator_see_nothing_from_before_the_couple(
     assert len(alex_view["recorded_scores"]) == 1  # Fran's own record stays hers to see
     csv_text = (await c.fran.get(f"/api/facilitator/couples/{c.couple_id}/progress.csv?weeks=12")).text
     assert "6.5" not in csv_text
+
+
+async def test_two_first_sharing_choices_at_once_keep_one_choice_and_never_fail(
+    new_browser: Callable[[], Any], settings: Settings
+) -> None:
+    """Two taps or two devices: both requests find no choice yet and insert one, in two sessions of the
+    app's own engine; the unique key must not turn the loser into a 500 (PostgreSQL shows the race)."""
+    c = await make_cast(new_browser)
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+
+    async def choose(shared: bool, target: str) -> dict[str, Any]:
+        async with sessions() as db:
+            alex = await db.get(User, uuid.UUID(c.alex_id))
+            assert alex is not None
+            if target == "partner":
+                return await service.set_partner_sharing(db, alex, shared)
+            return await service.set_facilitator_sharing(db, alex, uuid.UUID(c.fran_id), shared)
+
+    try:
+        answers = await asyncio.gather(choose(True, "partner"), choose(True, "partner"))
+        assert [a["partner"]["shared"] for a in answers] == [True, True]
+        answers = await asyncio.gather(choose(True, "fran"), choose(True, "fran"))
+        assert all(f["shared"] for a in answers for f in a["facilitators"] if f["facilitator_id"] == c.fran_id)
+    finally:
+        await engine.dispose()
+    mine = (await c.alex.get("/api/progress/sharing")).json()
+    assert mine["partner"]["shared"] is True
+    assert [f["shared"] for f in mine["facilitators"] if f["facilitator_id"] == c.fran_id] == [True]
